@@ -1,0 +1,269 @@
+package io.dinospark.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Vision Transformer backbone over packed multi-crop rows (DINO's {@code MultiCropWrapper} and
+ * {@code VisionTransformer}): the crops of each resolution go through the backbone together, and the output row
+ * holds one CLS feature (after the final LayerNorm) per crop, in input order: {@code [B, views * embedDim]}.
+ *
+ * <p>Pre-norm blocks with multi-head self-attention and a GELU MLP; learned position embeddings for the global
+ * crops' grid, interpolated bicubically to other grids; stochastic depth in training (rate rising linearly over
+ * depth, one draw per crop and residual branch).
+ */
+public class MultiCropViT extends DinoSameDiffLayer {
+
+    static final double LAYER_NORM_EPS = 1e-6;
+
+    private int globalSize;
+    private int localSize;
+    private int patchSize;
+    private int embedDim;
+    private int depth;
+    private int numHeads;
+    private int mlpHiddenDim;
+    private boolean qkvBias;
+    private double dropPathRate;
+
+    public MultiCropViT() {
+    }
+
+    public MultiCropViT(CropLayout crops, int patchSize, int embedDim, int depth, int numHeads, int mlpHiddenDim,
+            boolean qkvBias, double dropPathRate) {
+        if (crops.globalSize() % patchSize != 0 || crops.localSize() % patchSize != 0) {
+            throw new IllegalArgumentException("crop sizes " + crops.globalSize() + " and " + crops.localSize()
+                    + " must be multiples of the patch size " + patchSize);
+        }
+        if (embedDim % numHeads != 0) {
+            throw new IllegalArgumentException("embedDim " + embedDim + " is not divisible by numHeads " + numHeads);
+        }
+        this.globalSize = crops.globalSize();
+        this.localSize = crops.localSize();
+        this.patchSize = patchSize;
+        this.embedDim = embedDim;
+        this.depth = depth;
+        this.numHeads = numHeads;
+        this.mlpHiddenDim = mlpHiddenDim;
+        this.qkvBias = qkvBias;
+        this.dropPathRate = dropPathRate;
+    }
+
+    CropLayout cropLayout() {
+        return new CropLayout(globalSize, localSize);
+    }
+
+    private int nativeGrid() {
+        return globalSize / patchSize;
+    }
+
+    private static String block(int i, String name) {
+        return "b" + i + name;
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        int grid = nativeGrid();
+        params.addWeightParam("cls", 1, embedDim);
+        params.addWeightParam("pos", 1 + (long) grid * grid, embedDim);
+        params.addWeightParam("patchW", 3L * patchSize * patchSize, embedDim);
+        params.addBiasParam("patchB", 1, embedDim);
+        for (int i = 0; i < depth; i++) {
+            params.addBiasParam(block(i, "ln1g"), 1, embedDim);
+            params.addBiasParam(block(i, "ln1b"), 1, embedDim);
+            params.addWeightParam(block(i, "qkvW"), embedDim, 3L * embedDim);
+            if (qkvBias) {
+                params.addBiasParam(block(i, "qkvB"), 1, 3L * embedDim);
+            }
+            params.addWeightParam(block(i, "projW"), embedDim, embedDim);
+            params.addBiasParam(block(i, "projB"), 1, embedDim);
+            params.addBiasParam(block(i, "ln2g"), 1, embedDim);
+            params.addBiasParam(block(i, "ln2b"), 1, embedDim);
+            params.addWeightParam(block(i, "fc1W"), embedDim, mlpHiddenDim);
+            params.addBiasParam(block(i, "fc1B"), 1, mlpHiddenDim);
+            params.addWeightParam(block(i, "fc2W"), mlpHiddenDim, embedDim);
+            params.addBiasParam(block(i, "fc2B"), 1, embedDim);
+        }
+        params.addBiasParam("normg", 1, embedDim);
+        params.addBiasParam("normb", 1, embedDim);
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        for (Map.Entry<String, INDArray> e : params.entrySet()) {
+            String name = e.getKey();
+            INDArray p = e.getValue();
+            if (name.equals("patchW") || name.equals("patchB")) {
+                ParamInit.uniformFanIn(p, 3L * patchSize * patchSize); // PyTorch's Conv2d default
+            } else if (name.endsWith("W") || name.equals("cls") || name.equals("pos")) {
+                ParamInit.truncatedNormal(p, 0.02);
+            } else if (name.endsWith("g")) {
+                p.assign(1);
+            } else {
+                p.assign(0);
+            }
+        }
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        long width = ((InputType.InputTypeFeedForward) inputType).getSize();
+        return InputType.feedForward((long) cropLayout().views(width) * embedDim);
+    }
+
+    @Override
+    public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
+        CropLayout crops = cropLayout();
+        int views = crops.views(input.getShape()[1]);
+        SDVariable noise = dropPathRate > 0 ? mask.reshape(-1, views, 2L * depth) : null;
+        List<SDVariable> features = new ArrayList<>();
+        long globalEnd = CropLayout.GLOBAL_CROPS * crops.globalLength();
+        features.add(group(sd, input, params, noise, 0, CropLayout.GLOBAL_CROPS, 0, globalEnd, globalSize));
+        if (views > CropLayout.GLOBAL_CROPS) {
+            features.add(group(sd, input, params, noise, CropLayout.GLOBAL_CROPS, views, globalEnd,
+                    input.getShape()[1], localSize));
+        }
+        return features.size() == 1 ? features.get(0) : sd.concat(1, features.toArray(new SDVariable[0]));
+    }
+
+    /** Crops {@code [firstView, endView)} of each row, at {@code size} px: their CLS features, {@code [B, n * D]}. */
+    private SDVariable group(SameDiff sd, SDVariable input, Map<String, SDVariable> p, SDVariable noise,
+            int firstView, int endView, long begin, long end, int size) {
+        int n = endView - firstView;
+        int grid = size / patchSize;
+        int tokens = 1 + grid * grid;
+        SDVariable images = input.get(SDIndex.all(), SDIndex.interval(begin, end)).reshape(-1, 3, size, size);
+        SDVariable x = embed(sd, images, p, grid, tokens);
+        SDVariable keep = noise == null ? null
+                : noise.get(SDIndex.all(), SDIndex.interval(firstView, endView), SDIndex.all()).reshape(-1, 2L * depth);
+        for (int i = 0; i < depth; i++) {
+            x = block(sd, x, p, i, tokens, keep);
+        }
+        x = GraphOps.layerNorm(sd, x, p.get("normg"), p.get("normb"), LAYER_NORM_EPS);
+        SDVariable cls = x.reshape(-1, tokens, embedDim).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
+        return cls.reshape(-1, (long) n * embedDim);
+    }
+
+    /** Patch embedding, CLS token and (interpolated) position embeddings: tokens as rows, {@code [B' * T, D]}. */
+    private SDVariable embed(SameDiff sd, SDVariable images, Map<String, SDVariable> p, int grid, int tokens) {
+        SDVariable patches = images.reshape(-1, 3, grid, patchSize, grid, patchSize)
+                .permute(0, 2, 4, 1, 3, 5)
+                .reshape(-1, 3L * patchSize * patchSize);
+        SDVariable patchTokens = GraphOps.linear(patches, p.get("patchW"), p.get("patchB"))
+                .reshape(-1, (long) grid * grid, embedDim);
+        SDVariable firstToken = patchTokens.get(SDIndex.all(), SDIndex.interval(0, 1), SDIndex.all());
+        SDVariable cls = sd.zerosLike(firstToken).add(p.get("cls").reshape(1, 1, embedDim));
+        SDVariable x = sd.concat(1, cls, patchTokens);
+
+        int nativeGrid = nativeGrid();
+        SDVariable pos = p.get("pos");
+        if (grid != nativeGrid) {
+            INDArray m = PositionEmbeddingInterpolation.matrix(nativeGrid, nativeGrid, grid, grid, pos.dataType());
+            SDVariable clsPos = pos.get(SDIndex.interval(0, 1), SDIndex.all());
+            SDVariable patchPos = sd.constant(m).mmul(pos.get(SDIndex.interval(1, 1 + nativeGrid * nativeGrid), SDIndex.all()));
+            pos = sd.concat(0, clsPos, patchPos);
+        }
+        return x.add(pos.reshape(1, tokens, embedDim)).reshape(-1, embedDim);
+    }
+
+    /** One pre-norm transformer block on token rows {@code [B' * T, D]}. */
+    private SDVariable block(SameDiff sd, SDVariable x, Map<String, SDVariable> p, int i, int tokens, SDVariable keep) {
+        SDVariable h = GraphOps.layerNorm(sd, x, p.get(block(i, "ln1g")), p.get(block(i, "ln1b")), LAYER_NORM_EPS);
+        SDVariable attn = GraphOps.linear(attention(sd, h, p, i, tokens), p.get(block(i, "projW")), p.get(block(i, "projB")));
+        x = x.add(dropPath(attn, keep, 2 * i, tokens));
+
+        h = GraphOps.layerNorm(sd, x, p.get(block(i, "ln2g")), p.get(block(i, "ln2b")), LAYER_NORM_EPS);
+        h = GraphOps.gelu(sd, GraphOps.linear(h, p.get(block(i, "fc1W")), p.get(block(i, "fc1B"))));
+        SDVariable mlp = GraphOps.linear(h, p.get(block(i, "fc2W")), p.get(block(i, "fc2B")));
+        return x.add(dropPath(mlp, keep, 2 * i + 1, tokens));
+    }
+
+    /** Multi-head self-attention before the output projection: {@code softmax(q k^T / sqrt(d)) v}. */
+    private SDVariable attention(SameDiff sd, SDVariable h, Map<String, SDVariable> p, int i, int tokens) {
+        SDVariable qkv = GraphOps.linear(h, p.get(block(i, "qkvW")), qkvBias ? p.get(block(i, "qkvB")) : null);
+        int headDim = embedDim / numHeads;
+        SDVariable q = heads(qkv, 0, tokens, headDim).mul(1.0 / Math.sqrt(headDim));
+        SDVariable k = heads(qkv, 1, tokens, headDim);
+        SDVariable v = heads(qkv, 2, tokens, headDim);
+        SDVariable weights = sd.nn().softmax(sd.mmul(q, k, false, true, false), 2);
+        return sd.mmul(weights, v)
+                .reshape(-1, numHeads, tokens, headDim)
+                .permute(0, 2, 1, 3)
+                .reshape(-1, embedDim);
+    }
+
+    /** Part {@code which} (q, k or v) of the qkv rows, as {@code [B' * heads, T, headDim]}. */
+    private SDVariable heads(SDVariable qkv, int which, int tokens, int headDim) {
+        return qkv.get(SDIndex.all(), SDIndex.interval((long) which * embedDim, (long) (which + 1) * embedDim))
+                .reshape(-1, tokens, numHeads, headDim)
+                .permute(0, 2, 1, 3)
+                .reshape(-1, tokens, headDim);
+    }
+
+    /** Residual branch times its per-crop keep factor (0, or 1 / keep probability), when stochastic depth is on. */
+    private SDVariable dropPath(SDVariable branch, SDVariable keep, int column, int tokens) {
+        if (keep == null) {
+            return branch;
+        }
+        SDVariable factor = keep.get(SDIndex.all(), SDIndex.interval(column, column + 1));
+        return branch.reshape(-1, (long) tokens * embedDim).mul(factor).reshape(-1, embedDim);
+    }
+
+    /** Drop probability of block {@code i}: linear from 0 to {@code dropPathRate} over depth, as the reference. */
+    double dropProbability(int i) {
+        return depth == 1 ? dropPathRate : dropPathRate * i / (depth - 1);
+    }
+
+    /** Keep factors laid out {@code [B, views, depth, 2]}: per crop, per block, attention then MLP branch. */
+    @Override
+    INDArray trainingNoise(DataType dataType, long minibatch, long rowWidth) {
+        if (dropPathRate <= 0) {
+            return null;
+        }
+        int views = cropLayout().views(rowWidth);
+        INDArray uniform = Nd4j.rand(dataType, minibatch, views, depth, 2);
+        INDArray keep = Nd4j.createUninitialized(uniform.dataType(), uniform.shape());
+        for (int i = 0; i < depth; i++) {
+            double drop = dropProbability(i);
+            INDArray u = uniform.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all());
+            INDArray k = keep.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all());
+            k.assign(u.gte(drop).castTo(k.dataType()).muli(1.0 / (1.0 - drop)));
+        }
+        return keep.reshape(minibatch, (long) views * depth * 2);
+    }
+
+    @Override
+    INDArray inferenceNoise(DataType dataType, long minibatch, long rowWidth) {
+        return dropPathRate <= 0 ? null : Nd4j.ones(dataType, minibatch, (long) cropLayout().views(rowWidth) * depth * 2);
+    }
+
+    public int getGlobalSize() { return globalSize; }
+    public void setGlobalSize(int globalSize) { this.globalSize = globalSize; }
+    public int getLocalSize() { return localSize; }
+    public void setLocalSize(int localSize) { this.localSize = localSize; }
+    public int getPatchSize() { return patchSize; }
+    public void setPatchSize(int patchSize) { this.patchSize = patchSize; }
+    public int getEmbedDim() { return embedDim; }
+    public void setEmbedDim(int embedDim) { this.embedDim = embedDim; }
+    public int getDepth() { return depth; }
+    public void setDepth(int depth) { this.depth = depth; }
+    public int getNumHeads() { return numHeads; }
+    public void setNumHeads(int numHeads) { this.numHeads = numHeads; }
+    public int getMlpHiddenDim() { return mlpHiddenDim; }
+    public void setMlpHiddenDim(int mlpHiddenDim) { this.mlpHiddenDim = mlpHiddenDim; }
+    public boolean isQkvBias() { return qkvBias; }
+    public void setQkvBias(boolean qkvBias) { this.qkvBias = qkvBias; }
+    public double getDropPathRate() { return dropPathRate; }
+    public void setDropPathRate(double dropPathRate) { this.dropPathRate = dropPathRate; }
+}

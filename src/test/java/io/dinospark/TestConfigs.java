@@ -1,0 +1,39 @@
+package io.dinospark;
+
+import java.util.List;
+
+import io.dinospark.config.Arch;
+import io.dinospark.config.CropConfig;
+import io.dinospark.config.DinoConfig;
+import io.dinospark.config.DistillationConfig;
+import io.dinospark.config.ModelConfig;
+import io.dinospark.config.OptimConfig;
+import io.dinospark.config.Range;
+import io.dinospark.config.TrainConfig;
+
+/** Small configurations for tests, built directly so that they do not depend on the defaults file. */
+public final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    /** A ViT of width 24, depth 2, 3 heads, patch 4 on 16 px global and 8 px local crops; head 32/16 to K = 20. */
+    public static DinoConfig tinyVit(int localCrops, double dropPathRate, boolean normLastLayer) {
+        ModelConfig model = new ModelConfig(Arch.VIT, 4, 24, 2, 3, 2.0, true, dropPathRate, List.of(8, 16), 20, 32, 16,
+                normLastLayer);
+        return withModel(model, localCrops, 16, 8);
+    }
+
+    public static DinoConfig tinyConv(int localCrops) {
+        ModelConfig model = new ModelConfig(Arch.CONV, 4, 24, 2, 3, 2.0, true, 0.0, List.of(8, 16), 20, 32, 16, true);
+        return withModel(model, localCrops, 16, 8);
+    }
+
+    public static DinoConfig withModel(ModelConfig model, int localCrops, int globalSize, int localSize) {
+        return new DinoConfig(model,
+                new CropConfig(globalSize, new Range(0.4, 1.0), localCrops, localSize, new Range(0.05, 0.4)),
+                new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.996),
+                new OptimConfig(5e-4, 1e-6, 10, 0.04, 0.4, 3.0, 1),
+                new TrainConfig(100, 8, 42));
+    }
+}
