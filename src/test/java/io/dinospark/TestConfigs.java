@@ -25,7 +25,7 @@ public final class TestConfigs {
     }
 
     public static DinoConfig tinyConv(int localCrops) {
-        ModelConfig model = new ModelConfig(Arch.CONV, 4, 24, 2, 3, 2.0, true, 0.0, List.of(8, 16), 20, 32, 16, true);
+        ModelConfig model = new ModelConfig(Arch.CONV, 4, 0, 0, 0, 2.0, true, 0.0, List.of(8, 16), 20, 32, 16, true);
         return withModel(model, localCrops, 16, 8);
     }
 

@@ -16,7 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * DL4J's SameDiff layer with the three additions {@link DinoSameDiffLayer} describes. DL4J runs a SameDiff layer's
  * forward pass twice in training (once for the activations, once inside the gradient calculation), so noise drawn
- * inside the graph would differ between the two; here it is drawn outside and fed through the mask input.
+ * inside the graph would differ between the two; here it is drawn outside and fed through the mask input. It also
+ * corrects DL4J's doubled SameDiff gradients.
  */
 final class StochasticSameDiffLayer extends SameDiffLayer {
 
@@ -54,7 +55,9 @@ final class StochasticSameDiffLayer extends SameDiffLayer {
             createGradientFunctionQuietly();
         }
         maskArray = noise;
-        Pair<Gradient, INDArray> result = super.backpropGradient(epsilon, workspaceMgr);
+        // DL4J M2.1's SameDiff layers return twice the gradient (parameters and input alike): the external error
+        // reaches the output twice. Halving the incoming error undoes it; the network gradient check pins this.
+        Pair<Gradient, INDArray> result = super.backpropGradient(epsilon.mul(0.5), workspaceMgr);
         if (config().frozen()) {
             gradients.assign(0);
         }
