@@ -1,0 +1,2 @@
+/** Where the crops come from: image sources and the rows of packed crops the network takes. */
+package io.dinospark.data;
