@@ -1,0 +1,34 @@
+package io.dinospark.cli;
+
+import io.dinospark.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of dino-spark: {@code dino-spark <subcommand> [--config FILE] [key=value ...]}. */
+@Command(name = "dino-spark", mixinStandardHelpOptions = true, version = "dino-spark 0.1.0",
+        description = "DINO self-supervised pretraining on Spark with DL4J.",
+        subcommands = {ConfigCommand.class, DemoCommand.class})
+public final class DinoSpark implements Runnable {
+
+    /** Exit code of a configuration error (picocli uses 2 for usage errors, 1 for other failures). */
+    static final int CONFIG_ERROR = 3;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new DinoSpark()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("configuration error: " + e.getMessage());
+                return CONFIG_ERROR;
+            }
+            throw e;
+        });
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

@@ -1,0 +1,2 @@
+/** The command line: one small class per subcommand. */
+package io.dinospark.cli;

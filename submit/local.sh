@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs dino-spark on this machine, with Spark and DL4J from the Maven build (no Spark install needed).
+# Usage: submit/local.sh <subcommand> [--config FILE] [key=value ...]; submit/local.sh --help lists subcommands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f target/local-classpath.txt ] || [ -n "$(find src pom.xml -newer target/local-classpath.txt -print -quit)" ]; then
+  mvn -q -B -DskipTests process-classes
+fi
+# The Java 17 module opens Spark and ND4J need, kept once in pom.xml.
+read -r -a opens <<< "$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
+exec java -Xmx8g "${opens[@]}" -cp "target/classes:$(cat target/local-classpath.txt)" io.dinospark.cli.DinoSpark "$@"
