@@ -143,7 +143,7 @@ public final class ConfigLoader {
         leafValues(layer.root(), List.of()).forEach((key, value) -> {
             if (!KEYS.contains(key)) {
                 throw new ConfigException("Unknown key " + key + " = " + value.render(ConfigRenderOptions.concise())
-                        + " " + where + "; did you mean " + closestKey(key) + "? (--help lists every key)");
+                        + " " + where + "; did you mean " + closestKey(key) + "? (`dino-spark config --keys` lists every key)");
             }
         });
     }
