@@ -39,9 +39,4 @@ public record ModelConfig(Arch arch, int patchSize, int embedDim, int depth, int
         require(headHiddenDim > 0, "model.head_hidden_dim", headHiddenDim, "must be > 0");
         require(headBottleneckDim > 0, "model.head_bottleneck_dim", headBottleneckDim, "must be > 0");
     }
-
-    /** Width of the backbone's output, the head's input: embed_dim for a ViT, the last conv stage's for conv. */
-    public int backboneOutDim() {
-        return arch.isVit() ? embedDim : convChannels.get(convChannels.size() - 1);
-    }
 }

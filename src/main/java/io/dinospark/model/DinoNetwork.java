@@ -35,17 +35,10 @@ public final class DinoNetwork {
         CropConfig c = config.crops();
         OptimConfig o = config.optim();
         CropLayout crops = new CropLayout(c.globalSize(), c.localSize());
-        DinoSameDiffLayer backbone;
-        int featureDim;
-        if (m.arch().isVit()) {
-            backbone = new MultiCropViT(crops, m.patchSize(), m.embedDim(), m.depth(), m.numHeads(),
-                    (int) Math.round(m.embedDim() * m.mlpRatio()), m.qkvBias(), m.dropPathRate());
-            featureDim = m.embedDim();
-        } else {
-            MultiCropConvNet conv = new MultiCropConvNet(crops, m.convChannels());
-            backbone = conv;
-            featureDim = conv.featureDim();
-        }
+        MultiCropBackbone backbone = m.arch().isVit()
+                ? new MultiCropViT(crops, m.patchSize(), m.embedDim(), m.depth(), m.numHeads(),
+                        (int) Math.round(m.embedDim() * m.mlpRatio()), m.qkvBias(), m.dropPathRate())
+                : new MultiCropConvNet(crops, m.convChannels());
         return new NeuralNetConfiguration.Builder()
                 .seed(config.train().seed())
                 .dataType(DataType.FLOAT)
@@ -58,7 +51,7 @@ public final class DinoNetwork {
                 .gradientNormalizationThreshold(o.clipGrad() > 0 ? o.clipGrad() : 1.0)
                 .list()
                 .layer(backbone)
-                .layer(new DinoHead(featureDim, m.headHiddenDim(), m.headBottleneckDim()))
+                .layer(new DinoHead(backbone.featureDim(), m.headHiddenDim(), m.headBottleneckDim()))
                 .layer(new WeightNormLinear(m.headBottleneckDim(), m.outDim(), m.normLastLayer()))
                 .layer(new LossLayer.Builder(new DinoLoss(config.dino().studentTemp())).activation(Activation.IDENTITY).build())
                 .setInputType(InputType.feedForward(crops.rowWidth(c.localNumber())))

@@ -1,10 +1,7 @@
 package io.dinospark.model;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -15,20 +12,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Vision Transformer backbone over packed multi-crop rows (DINO's {@code MultiCropWrapper} and
- * {@code VisionTransformer}): the crops of each resolution go through the backbone together, and the output row
- * holds one CLS feature (after the final LayerNorm) per crop, in input order: {@code [B, views * embedDim]}.
+ * Vision Transformer backbone over packed multi-crop rows (DINO's {@code VisionTransformer}): one CLS feature
+ * (after the final LayerNorm) per crop.
  *
  * <p>Pre-norm blocks with multi-head self-attention and a GELU MLP; learned position embeddings for the global
  * crops' grid, interpolated bicubically to other grids; stochastic depth in training (rate rising linearly over
  * depth, one draw per crop and residual branch).
  */
-public class MultiCropViT extends DinoSameDiffLayer {
+public class MultiCropViT extends MultiCropBackbone {
 
     static final double LAYER_NORM_EPS = 1e-6;
 
-    private int globalSize;
-    private int localSize;
     private int patchSize;
     private int embedDim;
     private int depth;
@@ -42,6 +36,7 @@ public class MultiCropViT extends DinoSameDiffLayer {
 
     public MultiCropViT(CropLayout crops, int patchSize, int embedDim, int depth, int numHeads, int mlpHiddenDim,
             boolean qkvBias, double dropPathRate) {
+        super(crops);
         if (crops.globalSize() % patchSize != 0 || crops.localSize() % patchSize != 0) {
             throw new IllegalArgumentException("crop sizes " + crops.globalSize() + " and " + crops.localSize()
                     + " must be multiples of the patch size " + patchSize);
@@ -49,8 +44,6 @@ public class MultiCropViT extends DinoSameDiffLayer {
         if (embedDim % numHeads != 0) {
             throw new IllegalArgumentException("embedDim " + embedDim + " is not divisible by numHeads " + numHeads);
         }
-        this.globalSize = crops.globalSize();
-        this.localSize = crops.localSize();
         this.patchSize = patchSize;
         this.embedDim = embedDim;
         this.depth = depth;
@@ -60,12 +53,13 @@ public class MultiCropViT extends DinoSameDiffLayer {
         this.dropPathRate = dropPathRate;
     }
 
-    CropLayout cropLayout() {
-        return new CropLayout(globalSize, localSize);
+    @Override
+    int featureDim() {
+        return embedDim;
     }
 
     private int nativeGrid() {
-        return globalSize / patchSize;
+        return getGlobalSize() / patchSize;
     }
 
     private static String block(int i, String name) {
@@ -117,42 +111,18 @@ public class MultiCropViT extends DinoSameDiffLayer {
     }
 
     @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
-        long width = ((InputType.InputTypeFeedForward) inputType).getSize();
-        return InputType.feedForward((long) cropLayout().views(width) * embedDim);
-    }
-
-    @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
-        CropLayout crops = cropLayout();
-        int views = crops.views(input.getShape()[1]);
-        SDVariable noise = dropPathRate > 0 ? mask.reshape(-1, views, 2L * depth) : null;
-        List<SDVariable> features = new ArrayList<>();
-        long globalEnd = CropLayout.GLOBAL_CROPS * crops.globalLength();
-        features.add(group(sd, input, params, noise, 0, CropLayout.GLOBAL_CROPS, 0, globalEnd, globalSize));
-        if (views > CropLayout.GLOBAL_CROPS) {
-            features.add(group(sd, input, params, noise, CropLayout.GLOBAL_CROPS, views, globalEnd,
-                    input.getShape()[1], localSize));
-        }
-        return features.size() == 1 ? features.get(0) : sd.concat(1, features.toArray(new SDVariable[0]));
-    }
-
-    /** Crops {@code [firstView, endView)} of each row, at {@code size} px: their CLS features, {@code [B, n * D]}. */
-    private SDVariable group(SameDiff sd, SDVariable input, Map<String, SDVariable> p, SDVariable noise,
-            int firstView, int endView, long begin, long end, int size) {
-        int n = endView - firstView;
-        int grid = size / patchSize;
+    SDVariable cropFeatures(SameDiff sd, SDVariable crops, Map<String, SDVariable> p, CropGroup group, SDVariable mask) {
+        int grid = group.size() / patchSize;
         int tokens = 1 + grid * grid;
-        SDVariable images = input.get(SDIndex.all(), SDIndex.interval(begin, end)).reshape(-1, 3, size, size);
-        SDVariable x = embed(sd, images, p, grid, tokens);
-        SDVariable keep = noise == null ? null
-                : noise.get(SDIndex.all(), SDIndex.interval(firstView, endView), SDIndex.all()).reshape(-1, 2L * depth);
+        SDVariable x = embed(sd, crops, p, grid, tokens);
+        SDVariable keep = dropPathRate > 0 ? mask.reshape(-1, group.views(), 2L * depth)
+                .get(SDIndex.all(), SDIndex.interval(group.firstView(), group.endView()), SDIndex.all())
+                .reshape(-1, 2L * depth) : null;
         for (int i = 0; i < depth; i++) {
             x = block(sd, x, p, i, tokens, keep);
         }
         x = GraphOps.layerNorm(sd, x, p.get("normg"), p.get("normb"), LAYER_NORM_EPS);
-        SDVariable cls = x.reshape(-1, tokens, embedDim).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
-        return cls.reshape(-1, (long) n * embedDim);
+        return x.reshape(-1, tokens, embedDim).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
     }
 
     /** Patch embedding, CLS token and (interpolated) position embeddings: tokens as rows, {@code [B' * T, D]}. */
@@ -248,10 +218,6 @@ public class MultiCropViT extends DinoSameDiffLayer {
         return dropPathRate <= 0 ? null : Nd4j.ones(dataType, minibatch, (long) cropLayout().views(rowWidth) * depth * 2);
     }
 
-    public int getGlobalSize() { return globalSize; }
-    public void setGlobalSize(int globalSize) { this.globalSize = globalSize; }
-    public int getLocalSize() { return localSize; }
-    public void setLocalSize(int localSize) { this.localSize = localSize; }
     public int getPatchSize() { return patchSize; }
     public void setPatchSize(int patchSize) { this.patchSize = patchSize; }
     public int getEmbedDim() { return embedDim; }

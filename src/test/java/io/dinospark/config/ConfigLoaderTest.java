@@ -57,7 +57,7 @@ class ConfigLoaderTest {
                 List.of("model.arch=vit", "model.embed_dim=96", "model.depth=4", "model.num_heads=3")).model();
         assertEquals(List.of(96, 4, 3), List.of(custom.embedDim(), custom.depth(), custom.numHeads()));
         ModelConfig conv = ConfigLoader.load(null, List.of("model.arch=conv", "model.conv_channels=[16,32]")).model();
-        assertEquals(32, conv.backboneOutDim());
+        assertEquals(List.of(16, 32), conv.convChannels());
     }
 
     @Test
