@@ -1,0 +1,21 @@
+package io.dinospark.data;
+
+/**
+ * Every random stream of a run derives from its one seed: the image order of each epoch, and the augmentation of
+ * each image in each epoch. A retried task on any executor therefore reproduces its data exactly.
+ */
+public final class RunSeeds {
+
+    private RunSeeds() {
+    }
+
+    /** Seed of epoch {@code epoch}'s image order. */
+    public static long epochOrder(long runSeed, int epoch) {
+        return SeededPermutation.mix(SeededPermutation.mix(runSeed) + epoch);
+    }
+
+    /** Seed of the crops of image {@code imageId} in epoch {@code epoch}. */
+    public static long imageCrops(long runSeed, int epoch, long imageId) {
+        return SeededPermutation.mix(SeededPermutation.mix(SeededPermutation.mix(runSeed) ^ 0x5DEECE66DL + epoch) + imageId);
+    }
+}
