@@ -1,52 +1,58 @@
 package io.dinospark.data;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.storage.StorageLevel;
 
 import scala.Tuple2;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
- * Which images each step of one epoch reads. Every image is visited once per epoch, in a seeded random order
- * (DINO drops the last incomplete batch, and so does this). The order is a permutation computed per image, the
- * images are grouped by step on the executors, and the driver fetches one step's {@link ImageRef}s at a time: a
- * few kilobytes, never image bytes.
+ * Which images each step of one epoch reads, and on which worker. Every image is visited once per epoch in a
+ * seeded random order (the last incomplete step is dropped, as DINO's loader does). The order is a permutation
+ * computed per image on the executors, which also group the images into one partition per (step, worker). A step
+ * is then known to the driver by its number alone: {@link #step(long)} selects that step's partitions, and no image
+ * reference or byte passes through the driver.
  */
 public final class EpochPlan {
 
-    private final JavaPairRDD<Long, Tuple2<Long, ImageRef>> byStep;
+    private final JavaPairRDD<Long, Tuple2<Long, ImageRef>> plan;
+    private final int workers;
     private final long steps;
 
-    /**
-     * @param totalBatch images per step, over all workers
-     */
-    public EpochPlan(ImageCatalog catalog, int totalBatch, long runSeed, int epoch) {
-        if (totalBatch <= 0 || totalBatch > catalog.count()) {
-            throw new IllegalArgumentException("a step of " + totalBatch + " images does not fit a data set of "
-                    + catalog.count() + " images");
+    public EpochPlan(ImageCatalog catalog, int workers, int batchPerWorker, long runSeed, int epoch) {
+        long perStep = (long) workers * batchPerWorker;
+        if (workers <= 0 || batchPerWorker <= 0 || perStep > catalog.count()) {
+            throw new IllegalArgumentException("a step of " + workers + " workers x " + batchPerWorker
+                    + " images does not fit a data set of " + catalog.count() + " images");
         }
-        this.steps = catalog.count() / totalBatch;
+        this.workers = workers;
+        this.steps = catalog.count() / perStep;
         long n = catalog.count();
         long seed = RunSeeds.epochOrder(runSeed, epoch);
-        long lastStep = steps;
-        int partitions = (int) Math.max(1, Math.min(steps, catalog.images().getNumPartitions()));
-        this.byStep = catalog.images()
+        long usable = steps * perStep;
+        this.plan = catalog.images()
                 .mapPartitionsToPair(refs -> {
                     SeededPermutation order = new SeededPermutation(n, seed);
                     List<Tuple2<Long, Tuple2<Long, ImageRef>>> out = new ArrayList<>();
                     refs.forEachRemaining(ref -> {
                         long position = order.inverse(ref.id());
-                        if (position / totalBatch < lastStep) {
-                            out.add(new Tuple2<>(position / totalBatch, new Tuple2<>(position, ref)));
+                        if (position < usable) {
+                            long worker = (position % perStep) / batchPerWorker;
+                            out.add(new Tuple2<>(position / perStep * workers + worker, new Tuple2<>(position, ref)));
                         }
                     });
                     return out.iterator();
                 })
-                .partitionBy(new HashPartitioner(partitions))
+                .partitionBy(new SlotPartitioner(steps * workers))
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
@@ -54,18 +60,72 @@ public final class EpochPlan {
         return steps;
     }
 
-    /** The images of step {@code step} of this epoch, in their order; a job on one partition only. */
-    public List<ImageRef> images(long step) {
+    /** Step {@code step}'s images: one partition per worker, each in its epoch order. */
+    public JavaRDD<ImageRef> step(long step) {
         if (step < 0 || step >= steps) {
             throw new IllegalArgumentException("step " + step + " is outside this epoch's [0, " + steps + ")");
         }
-        return byStep.lookup(step).stream()
-                .sorted(Comparator.comparingLong(Tuple2::_1))
-                .map(Tuple2::_2)
-                .toList();
+        var pruned = PartitionPruningRDD.create(plan.rdd(), new PartitionRange(step * workers, (step + 1) * workers));
+        JavaPairRDD<Long, Tuple2<Long, ImageRef>> slots = JavaPairRDD.fromRDD(pruned,
+                ClassTag$.MODULE$.apply(Long.class), ClassTag$.MODULE$.apply(Tuple2.class));
+        return slots.mapPartitions(records -> {
+            List<Tuple2<Long, ImageRef>> images = new ArrayList<>();
+            records.forEachRemaining(r -> images.add(r._2()));
+            images.sort(Comparator.comparingLong(Tuple2::_1));
+            return images.stream().map(Tuple2::_2).iterator();
+        }, true);
     }
 
     public void release() {
-        byStep.unpersist();
+        plan.unpersist();
+    }
+
+    /** Key {@code step * workers + worker} is partition number {@code step * workers + worker}. */
+    private static final class SlotPartitioner extends Partitioner {
+        private final long slots;
+
+        SlotPartitioner(long slots) {
+            if (slots > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(slots + " (step, worker) slots per epoch is more than Spark can partition");
+            }
+            this.slots = slots;
+        }
+
+        @Override
+        public int numPartitions() {
+            return (int) slots;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) (long) (Long) key;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SlotPartitioner p && p.slots == slots;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(slots);
+        }
+    }
+
+    /** Keeps partitions {@code [from, to)}. */
+    private static final class PartitionRange extends AbstractFunction1<Object, Object> implements Serializable {
+        private final long from;
+        private final long to;
+
+        PartitionRange(long from, long to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public Object apply(Object index) {
+            int i = (Integer) index;
+            return i >= from && i < to;
+        }
     }
 }

@@ -71,12 +71,12 @@ class EpochPlanTest {
             touch("c" + (i % 4) + "/" + i + ".jpg");
         }
         ImageCatalog catalog = ImageCatalog.list(LocalSpark.get(), root.toString(), ImageLayout.IMAGENET);
-        EpochPlan epoch0 = new EpochPlan(catalog, 10, 7, 0);
+        EpochPlan epoch0 = new EpochPlan(catalog, 2, 5, 7, 0);
         assertEquals(10, epoch0.steps()); // the last 3 images do not make a full step, as DINO's drop_last
         List<Long> order0 = order(epoch0);
         assertEquals(100, new HashSet<>(order0).size());
-        assertEquals(order0, order(new EpochPlan(catalog, 10, 7, 0)));
-        List<Long> order1 = order(new EpochPlan(catalog, 10, 7, 1));
+        assertEquals(order0, order(new EpochPlan(catalog, 2, 5, 7, 0)));
+        List<Long> order1 = order(new EpochPlan(catalog, 2, 5, 7, 1));
         assertNotEquals(order0, order1);
         Set<Long> dropped = new HashSet<>();
         for (long id = 0; id < 103; id++) {
@@ -84,15 +84,17 @@ class EpochPlanTest {
         }
         dropped.removeAll(order0);
         assertEquals(3, dropped.size());
-        assertThrows(IllegalArgumentException.class, () -> epoch0.images(10));
+        assertThrows(IllegalArgumentException.class, () -> epoch0.step(10));
     }
 
     private static List<Long> order(EpochPlan plan) {
         List<Long> ids = new ArrayList<>();
         for (long step = 0; step < plan.steps(); step++) {
-            List<ImageRef> images = plan.images(step);
-            assertEquals(10, images.size());
-            images.forEach(image -> ids.add(image.id()));
+            var step0 = plan.step(step);
+            assertEquals(2, step0.getNumPartitions(), "one partition per worker");
+            List<List<ImageRef>> workers = step0.glom().collect();
+            assertEquals(List.of(5, 5), workers.stream().map(List::size).toList());
+            workers.forEach(images -> images.forEach(image -> ids.add(image.id())));
         }
         plan.release();
         return ids;
