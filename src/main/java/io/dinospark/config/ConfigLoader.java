@@ -223,7 +223,15 @@ public final class ConfigLoader {
                 intAt(c, "optim.freeze_last_layer_epochs"));
         TrainConfig train = new TrainConfig(intAt(c, "train.epochs"), intAt(c, "train.batch_size_per_worker"),
                 longAt(c, "train.seed"));
-        return new DinoConfig(model, crops, dino, optim, train);
+        AugmentConfig augment = new AugmentConfig(rangeAt(c, "augment.ratio"), doubleAt(c, "augment.flip_p"),
+                doubleAt(c, "augment.color_jitter_p"), doubleAt(c, "augment.brightness"),
+                doubleAt(c, "augment.contrast"), doubleAt(c, "augment.saturation"), doubleAt(c, "augment.hue"),
+                doubleAt(c, "augment.grayscale_p"), doubleAt(c, "augment.blur_p_global1"),
+                doubleAt(c, "augment.blur_p_global2"), doubleAt(c, "augment.blur_p_local"),
+                rangeAt(c, "augment.blur_radius"), doubleAt(c, "augment.solarize_p"),
+                intAt(c, "augment.solarize_threshold"), doubleListAt(c, "augment.mean"),
+                doubleListAt(c, "augment.std"));
+        return new DinoConfig(model, crops, dino, optim, train, augment);
     }
 
     /** Each key's value in {@code config}; the inverse of {@link #toConfig}. */
@@ -233,6 +241,7 @@ public final class ConfigLoader {
         DistillationConfig d = config.dino();
         OptimConfig o = config.optim();
         TrainConfig t = config.train();
+        AugmentConfig a = config.augment();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("model.arch", m.arch());
         v.put("model.patch_size", m.patchSize());
@@ -268,6 +277,22 @@ public final class ConfigLoader {
         v.put("train.epochs", t.epochs());
         v.put("train.batch_size_per_worker", t.batchSizePerWorker());
         v.put("train.seed", t.seed());
+        v.put("augment.ratio", a.ratio());
+        v.put("augment.flip_p", a.flipP());
+        v.put("augment.color_jitter_p", a.colorJitterP());
+        v.put("augment.brightness", a.brightness());
+        v.put("augment.contrast", a.contrast());
+        v.put("augment.saturation", a.saturation());
+        v.put("augment.hue", a.hue());
+        v.put("augment.grayscale_p", a.grayscaleP());
+        v.put("augment.blur_p_global1", a.blurPGlobal1());
+        v.put("augment.blur_p_global2", a.blurPGlobal2());
+        v.put("augment.blur_p_local", a.blurPLocal());
+        v.put("augment.blur_radius", a.blurRadius());
+        v.put("augment.solarize_p", a.solarizeP());
+        v.put("augment.solarize_threshold", a.solarizeThreshold());
+        v.put("augment.mean", a.mean());
+        v.put("augment.std", a.std());
         return v;
     }
 
@@ -329,6 +354,10 @@ public final class ConfigLoader {
             ints.add(n.intValue());
         }
         return ints;
+    }
+
+    private static List<Double> doubleListAt(Config c, String key) {
+        return read(c, key, "a list of numbers", () -> c.getDoubleList(key));
     }
 
     private static Range rangeAt(Config c, String key) {

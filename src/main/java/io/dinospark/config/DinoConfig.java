@@ -2,12 +2,14 @@ package io.dinospark.config;
 
 import static io.dinospark.config.ConfigException.require;
 
+import java.io.Serializable;
+
 /**
  * The whole, resolved configuration of a DINO run: one immutable value, built by {@link ConfigLoader} from the
  * defaults in {@code dino-defaults.conf}, a file in {@code conf/} and {@code key=value} overrides.
  */
 public record DinoConfig(ModelConfig model, CropConfig crops, DistillationConfig dino, OptimConfig optim,
-        TrainConfig train) {
+        TrainConfig train, AugmentConfig augment) implements Serializable {
 
     /** The checks that span sections; each section's own are in its record. */
     public DinoConfig {

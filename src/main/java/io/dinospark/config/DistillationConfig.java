@@ -2,9 +2,11 @@ package io.dinospark.config;
 
 import static io.dinospark.config.ConfigException.require;
 
+import java.io.Serializable;
+
 /** Self-distillation: temperatures, center momentum and the teacher's EMA momentum. */
 public record DistillationConfig(double studentTemp, double teacherTemp, double warmupTeacherTemp,
-        int warmupTeacherTempEpochs, double centerMomentum, double teacherMomentum) {
+        int warmupTeacherTempEpochs, double centerMomentum, double teacherMomentum) implements Serializable {
 
     public DistillationConfig {
         require(studentTemp > 0, "dino.student_temp", studentTemp, "must be > 0");

@@ -2,6 +2,7 @@ package io.dinospark.config;
 
 import static io.dinospark.config.ConfigException.require;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  */
 public record ModelConfig(Arch arch, int patchSize, int embedDim, int depth, int numHeads, double mlpRatio,
         boolean qkvBias, double dropPathRate, List<Integer> convChannels, int outDim, int headHiddenDim,
-        int headBottleneckDim, boolean normLastLayer) {
+        int headBottleneckDim, boolean normLastLayer) implements Serializable {
 
     public ModelConfig {
         require(arch != null, "model.arch", null, "must be one of vit_tiny, vit_small, vit_base, vit, conv");

@@ -2,9 +2,11 @@ package io.dinospark.config;
 
 import static io.dinospark.config.ConfigException.require;
 
+import java.io.Serializable;
+
 /** AdamW and its per-step schedules. {@code lr} is the base rate for a total batch of 256 (scaled linearly). */
 public record OptimConfig(double lr, double minLr, int warmupEpochs, double weightDecay, double weightDecayEnd,
-        double clipGrad, int freezeLastLayerEpochs) {
+        double clipGrad, int freezeLastLayerEpochs) implements Serializable {
 
     public OptimConfig {
         require(lr >= 0, "optim.lr", lr, "must be >= 0");

@@ -2,8 +2,10 @@ package io.dinospark.config;
 
 import static io.dinospark.config.ConfigException.require;
 
+import java.io.Serializable;
+
 /** Length and size of the run, and the one seed every worker, epoch and image derives its own from. */
-public record TrainConfig(int epochs, int batchSizePerWorker, long seed) {
+public record TrainConfig(int epochs, int batchSizePerWorker, long seed) implements Serializable {
 
     public TrainConfig {
         require(epochs > 0, "train.epochs", epochs, "must be > 0");

@@ -60,6 +60,30 @@ class ConfigValidationTest {
             model.arch=conv;model.depth=4         | model.depth | 4 | use model.arch = vit
             crops.global_size=200                 | crops.global_size | 200 | multiple of model.patch_size = 16
             crops.local_size=100                  | crops.local_size | 100 | multiple of model.patch_size = 16
+            augment.ratio=[1.5, 0.75]             | augment.ratio | [1.5, 0.75] | 0 < min <= max
+            augment.ratio=[0, 1]                  | augment.ratio | [0.0, 1.0] | 0 < min <= max
+            augment.ratio=[0.75]                  | augment.ratio | [0.75] | [min, max]
+            augment.flip_p=1.5                    | augment.flip_p | 1.5 | probability in [0, 1]
+            augment.color_jitter_p=-0.1           | augment.color_jitter_p | -0.1 | probability in [0, 1]
+            augment.grayscale_p=2                 | augment.grayscale_p | 2.0 | probability in [0, 1]
+            augment.blur_p_global1=1.01           | augment.blur_p_global1 | 1.01 | probability in [0, 1]
+            augment.blur_p_global2=-1             | augment.blur_p_global2 | -1.0 | probability in [0, 1]
+            augment.blur_p_local=3                | augment.blur_p_local | 3.0 | probability in [0, 1]
+            augment.solarize_p=1.2                | augment.solarize_p | 1.2 | probability in [0, 1]
+            augment.brightness=-0.4               | augment.brightness | -0.4 | >= 0
+            augment.contrast=-1                   | augment.contrast | -1.0 | >= 0
+            augment.saturation=-0.2               | augment.saturation | -0.2 | >= 0
+            augment.hue=0.6                       | augment.hue | 0.6 | [0, 0.5]
+            augment.hue=-0.1                      | augment.hue | -0.1 | [0, 0.5]
+            augment.hue=strong                    | augment.hue | strong | number
+            augment.blur_radius=[0, 2]            | augment.blur_radius | [0.0, 2.0] | 0 < min <= max
+            augment.blur_radius=[2, 0.1]          | augment.blur_radius | [2.0, 0.1] | 0 < min <= max
+            augment.solarize_threshold=300        | augment.solarize_threshold | 300 | [0, 256]
+            augment.solarize_threshold=-1         | augment.solarize_threshold | -1 | [0, 256]
+            augment.solarize_threshold=127.5      | augment.solarize_threshold | 127.5 | integer
+            augment.mean=[0.5, 0.5]               | augment.mean | [0.5, 0.5] | 3 numbers
+            augment.std=[0.2, 0, 0.2]             | augment.std | [0.2, 0.0, 0.2] | 3 numbers > 0
+            augment.std=0.2                       | augment.std | 0.2 | list of numbers
             optim.lr                              | override | 'optim.lr' | key=value
             =1e-3                                 | override | '=1e-3' | key=value
             crops.local_scale=[0.1                | crops.local_scale | [0.1 | HOCON

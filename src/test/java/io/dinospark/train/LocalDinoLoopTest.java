@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.dinospark.config.Arch;
+import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.CropConfig;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.DistillationConfig;
@@ -33,7 +34,7 @@ class LocalDinoLoopTest {
         return new DinoConfig(model, new CropConfig(16, new Range(0.4, 1.0), 2, 8, new Range(0.1, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.99),
                 new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(EPOCHS, BATCH, 7));
+                new TrainConfig(EPOCHS, BATCH, 7), ConfigLoader.defaults().augment());
     }
 
     @Test
