@@ -24,9 +24,6 @@ import org.apache.spark.util.SerializableConfiguration;
  */
 public final class ImageCatalog {
 
-    /** Name of the index file {@code prepare} writes in each split's folder. */
-    public static final String INDEX_FILE = "index.tsv";
-
     /** File name extensions (any case) of the images a listing picks up. */
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff", "webp");
 
@@ -39,23 +36,29 @@ public final class ImageCatalog {
     }
 
     /**
-     * Lists the images under {@code root} (any Hadoop FileSystem URI).
+     * Lists the images of {@code source}.
      *
-     * @throws IllegalArgumentException if the root holds no image, naming the root and the layout
+     * @throws IllegalArgumentException if the source holds no image, naming its root and layout
      */
-    public static ImageCatalog list(SparkSession spark, String root, ImageLayout layout) {
+    public static ImageCatalog list(SparkSession spark, ImageSource source) {
+        String root = source.root();
+        ImageLayout layout = source.layout();
         JavaRDD<ImageRef> unnumbered = switch (layout) {
             case IMAGENET, FLAT -> imageFiles(spark, root)
-                    .map(path -> new ImageRef(-1, path, layout == ImageLayout.IMAGENET ? classOf(path) : null));
+                    .map(path -> ImageRef.file(-1, path, layout == ImageLayout.IMAGENET ? classOf(path) : null));
             case INDEX -> {
-                String index = root + "/" + INDEX_FILE;
-                yield spark.read().text(index).javaRDD().map(row -> fromIndexLine(root, index, row.getString(0)));
+                String index = root + "/" + ImageIndexFile.FILE_NAME;
+                yield spark.read().text(index).javaRDD().map(row -> {
+                    ImageIndexFile.Entry entry = ImageIndexFile.parse(row.getString(0), index);
+                    return ImageRef.file(-1, root + "/" + entry.path(), entry.label().isEmpty() ? null : entry.label());
+                });
             }
+            case PARQUET -> ParquetImages.rows(spark, source);
         };
         JavaRDD<ImageRef> refs = unnumbered
                 .sortBy(ImageRef::path, true, Math.max(1, unnumbered.getNumPartitions()))
                 .zipWithIndex()
-                .map(pair -> new ImageRef(pair._2(), pair._1().path(), pair._1().label()));
+                .map(pair -> pair._1().withId(pair._2()));
         ImageCatalog catalog = new ImageCatalog(refs);
         if (catalog.count == 0) {
             catalog.release();
@@ -101,16 +104,6 @@ public final class ImageCatalog {
         String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1));
-    }
-
-    /** A line {@code path<TAB>size<TAB>label} of an index file, the path relative to the index's folder. */
-    static ImageRef fromIndexLine(String root, String index, String line) {
-        String[] fields = line.split("\t", -1);
-        if (fields.length != 3 || fields[0].isEmpty()) {
-            throw new IllegalArgumentException("malformed line in " + index + ": '" + line
-                    + "' (expected path<TAB>size<TAB>label)");
-        }
-        return new ImageRef(-1, root + "/" + fields[0], fields[2].isEmpty() ? null : fields[2]);
     }
 
     /** The class folder of an image in {@code root/<class>/<image>}: its parent folder's name. */

@@ -38,21 +38,21 @@ class EpochPlanTest {
         touch("a/2.jpg");
         touch("b/notes.txt");
         touch("index.tsv");
-        ImageCatalog catalog = ImageCatalog.list(LocalSpark.get(), root.toString(), ImageLayout.IMAGENET);
+        ImageCatalog catalog = ImageCatalog.list(LocalSpark.get(), ImageSource.files(root.toString(), ImageLayout.IMAGENET));
         List<ImageRef> images = catalog.images().collect();
         assertEquals(3, catalog.count());
         assertEquals(List.of(0L, 1L, 2L), images.stream().map(ImageRef::id).toList());
         assertEquals(List.of("a", "a", "b"), images.stream().map(ImageRef::label).toList());
         assertTrue(images.get(0).path().endsWith("a/1.png"), images.get(0).path());
 
-        ImageCatalog flat = ImageCatalog.list(LocalSpark.get(), root.toString(), ImageLayout.FLAT);
+        ImageCatalog flat = ImageCatalog.list(LocalSpark.get(), ImageSource.files(root.toString(), ImageLayout.FLAT));
         assertNull(flat.images().first().label());
     }
 
     @Test
     void indexLayoutReadsTheIndexFile() throws IOException {
-        Files.writeString(root.resolve(ImageCatalog.INDEX_FILE), "a/1.png\t10\ta\nb/2.jpg\t20\tb\n");
-        List<ImageRef> images = ImageCatalog.list(LocalSpark.get(), root.toString(), ImageLayout.INDEX).images().collect();
+        Files.writeString(root.resolve(ImageIndexFile.FILE_NAME), "a/1.png\t10\ta\nb/2.jpg\t20\tb\n");
+        List<ImageRef> images = ImageCatalog.list(LocalSpark.get(), ImageSource.files(root.toString(), ImageLayout.INDEX)).images().collect();
         assertEquals(List.of("a", "b"), images.stream().map(ImageRef::label).toList());
         assertEquals(root + "/b/2.jpg", images.get(1).path());
     }
@@ -61,7 +61,7 @@ class EpochPlanTest {
     void anEmptyRootIsAnErrorNamingIt() throws IOException {
         touch("readme.txt");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ImageCatalog.list(LocalSpark.get(), root.toString(), ImageLayout.IMAGENET));
+                () -> ImageCatalog.list(LocalSpark.get(), ImageSource.files(root.toString(), ImageLayout.IMAGENET)));
         assertTrue(e.getMessage().contains(root.toString()), e.getMessage());
     }
 
@@ -70,7 +70,7 @@ class EpochPlanTest {
         for (int i = 0; i < 103; i++) {
             touch("c" + (i % 4) + "/" + i + ".jpg");
         }
-        ImageCatalog catalog = ImageCatalog.list(LocalSpark.get(), root.toString(), ImageLayout.IMAGENET);
+        ImageCatalog catalog = ImageCatalog.list(LocalSpark.get(), ImageSource.files(root.toString(), ImageLayout.IMAGENET));
         EpochPlan epoch0 = new EpochPlan(catalog, 2, 5, 7, 0);
         assertEquals(10, epoch0.steps()); // the last 3 images do not make a full step, as DINO's drop_last
         List<Long> order0 = order(epoch0);
