@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -222,7 +223,9 @@ public final class ConfigLoader {
                 doubleAt(c, "optim.weight_decay_end"), doubleAt(c, "optim.clip_grad"),
                 intAt(c, "optim.freeze_last_layer_epochs"));
         TrainConfig train = new TrainConfig(intAt(c, "train.epochs"), intAt(c, "train.batch_size_per_worker"),
-                longAt(c, "train.seed"));
+                longAt(c, "train.seed"), intAt(c, "train.workers"), intAt(c, "train.averaging_frequency"));
+        DataConfig data = new DataConfig(stringAt(c, "data.root"), stringAt(c, "data.layout"),
+                stringAt(c, "data.bytes_column"), stringAt(c, "data.label_column"), stringAt(c, "data.path_column"));
         AugmentConfig augment = new AugmentConfig(rangeAt(c, "augment.ratio"), doubleAt(c, "augment.flip_p"),
                 doubleAt(c, "augment.color_jitter_p"), doubleAt(c, "augment.brightness"),
                 doubleAt(c, "augment.contrast"), doubleAt(c, "augment.saturation"), doubleAt(c, "augment.hue"),
@@ -231,7 +234,7 @@ public final class ConfigLoader {
                 rangeAt(c, "augment.blur_radius"), doubleAt(c, "augment.solarize_p"),
                 intAt(c, "augment.solarize_threshold"), doubleListAt(c, "augment.mean"),
                 doubleListAt(c, "augment.std"));
-        return new DinoConfig(model, crops, dino, optim, train, augment);
+        return new DinoConfig(model, crops, dino, optim, train, augment, data);
     }
 
     /** Each key's value in {@code config}; the inverse of {@link #toConfig}. */
@@ -277,6 +280,8 @@ public final class ConfigLoader {
         v.put("train.epochs", t.epochs());
         v.put("train.batch_size_per_worker", t.batchSizePerWorker());
         v.put("train.seed", t.seed());
+        v.put("train.workers", t.workers());
+        v.put("train.averaging_frequency", t.averagingFrequency());
         v.put("augment.ratio", a.ratio());
         v.put("augment.flip_p", a.flipP());
         v.put("augment.color_jitter_p", a.colorJitterP());
@@ -293,11 +298,20 @@ public final class ConfigLoader {
         v.put("augment.solarize_threshold", a.solarizeThreshold());
         v.put("augment.mean", a.mean());
         v.put("augment.std", a.std());
+        DataConfig data = config.data();
+        v.put("data.root", data.root());
+        v.put("data.layout", data.layout());
+        v.put("data.bytes_column", data.bytesColumn());
+        v.put("data.label_column", data.labelColumn());
+        v.put("data.path_column", data.pathColumn());
         return v;
     }
 
     /** A value as written in a config file: {@code vit_small}, {@code 5.0E-4}, {@code [0.4, 1.0]}, {@code [32, 64]}. */
     private static String format(Object value) {
+        if (value instanceof String s) {
+            return ConfigValueFactory.fromAnyRef(s).render(ConfigRenderOptions.concise()); // quoted: URIs hold "//"
+        }
         return value instanceof Arch arch ? arch.configName() : String.valueOf(value);
     }
 
@@ -324,6 +338,10 @@ public final class ConfigLoader {
             }
         }
         throw new ConfigException("Invalid model.arch = " + name + ": must be " + allowed);
+    }
+
+    private static String stringAt(Config c, String key) {
+        return read(c, key, "a string", () -> c.getString(key));
     }
 
     private static long longAt(Config c, String key) {

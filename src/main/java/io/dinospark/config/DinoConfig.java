@@ -9,7 +9,7 @@ import java.io.Serializable;
  * defaults in {@code dino-defaults.conf}, a file in {@code conf/} and {@code key=value} overrides.
  */
 public record DinoConfig(ModelConfig model, CropConfig crops, DistillationConfig dino, OptimConfig optim,
-        TrainConfig train, AugmentConfig augment) implements Serializable {
+        TrainConfig train, AugmentConfig augment, DataConfig data) implements Serializable {
 
     /** The checks that span sections; each section's own are in its record. */
     public DinoConfig {

@@ -4,11 +4,23 @@ import static io.dinospark.config.ConfigException.require;
 
 import java.io.Serializable;
 
-/** Length and size of the run, and the one seed every worker, epoch and image derives its own from. */
-public record TrainConfig(int epochs, int batchSizePerWorker, long seed) implements Serializable {
+/**
+ * Length and size of the run, the one seed every worker, epoch and image derives its own from, and how the
+ * student is distributed: {@code workers} Spark tasks, each running {@code averagingFrequency} minibatches between
+ * parameter averagings (1 is exactly the paper's synchronous data-parallel DINO).
+ */
+public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int workers, int averagingFrequency)
+        implements Serializable {
 
     public TrainConfig {
         require(epochs > 0, "train.epochs", epochs, "must be > 0");
         require(batchSizePerWorker > 0, "train.batch_size_per_worker", batchSizePerWorker, "must be > 0");
+        require(workers > 0, "train.workers", workers, "must be > 0");
+        require(averagingFrequency > 0, "train.averaging_frequency", averagingFrequency, "must be > 0");
+    }
+
+    /** Images per step, over all workers: the total batch the learning rate scales with. */
+    public int imagesPerStep() {
+        return workers * batchSizePerWorker * averagingFrequency;
     }
 }

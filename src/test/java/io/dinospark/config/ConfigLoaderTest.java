@@ -25,9 +25,10 @@ class ConfigLoaderTest {
                 new CropConfig(224, new Range(0.4, 1.0), 8, 96, new Range(0.05, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.996),
                 new OptimConfig(5e-4, 1e-6, 10, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(100, 64, 0),
+                new TrainConfig(100, 64, 0, 1, 1),
                 new AugmentConfig(new Range(0.75, 4.0 / 3), 0.5, 0.8, 0.4, 0.4, 0.2, 0.1, 0.2, 1.0, 0.1, 0.5,
-                        new Range(0.1, 2.0), 0.2, 128, List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225)));
+                        new Range(0.1, 2.0), 0.2, 128, List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225)),
+                new DataConfig("data/train", "imagenet", "image", "label", "path"));
         assertEquals(expected, ConfigLoader.defaults());
         assertEquals(expected, ConfigLoader.load(null, List.of()));
     }
@@ -71,7 +72,9 @@ class ConfigLoaderTest {
                         "train.seed=123456789012", "model.qkv_bias=false"),
                 List.of("model.arch=conv", "model.conv_channels=[8,16]", "crops.local_scale=[0.2,0.5]",
                         "crops.global_size=28", "crops.local_number=0", "dino.teacher_temp=0.07",
-                        "dino.warmup_teacher_temp_epochs=30", "optim.clip_grad=0"));
+                        "dino.warmup_teacher_temp_epochs=30", "optim.clip_grad=0"),
+                List.of("data.root=\"hdfs://namenode:8020/images/train\"", "data.layout=parquet", "train.workers=4",
+                        "train.averaging_frequency=2"));
         for (List<String> overrides : cases) {
             DinoConfig config = ConfigLoader.load(null, overrides);
             String text = ConfigLoader.render(config);
@@ -86,7 +89,7 @@ class ConfigLoaderTest {
                 .map(line -> line.replaceFirst("^# ", "").split(" = ")[0]).toList();
         assertEquals(ConfigLoader.describeKeys().stream().map(ConfigLoader.KeyHelp::key).toList(), keys);
         assertEquals("model.arch", keys.get(0));
-        assertEquals("train.seed", keys.get(keys.size() - 1));
+        assertEquals("data.path_column", keys.get(keys.size() - 1));
         assertTrue(text.contains("crops.global_scale = [0.4, 1.0]\n"), text);
         assertTrue(text.contains("# model.embed_dim = 384  (implied by model.arch = vit_small)\n"), text);
     }
@@ -94,7 +97,7 @@ class ConfigLoaderTest {
     @Test
     void everyKeyHasADescriptionAndItsDefault() {
         List<ConfigLoader.KeyHelp> keys = ConfigLoader.describeKeys();
-        assertEquals(50, keys.size());
+        assertEquals(57, keys.size());
         for (ConfigLoader.KeyHelp key : keys) {
             assertFalse(key.description().isBlank(), key.key());
             assertFalse(key.defaultValue().isBlank(), key.key());

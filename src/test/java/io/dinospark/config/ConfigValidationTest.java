@@ -37,6 +37,10 @@ class ConfigValidationTest {
             crops.local_number=-1                 | crops.local_number | -1 | >= 0
             train.epochs=0                        | train.epochs | 0 | > 0
             train.batch_size_per_worker=-8        | train.batch_size_per_worker | -8 | > 0
+            train.workers=0                       | train.workers               | 0  | > 0
+            train.averaging_frequency=0           | train.averaging_frequency   | 0  | > 0
+            data.layout=csv                       | data.layout                 | csv | imagenet, flat, index, parquet
+            data.root=" "                         | data.root                   | " " | folder or table
             model.out_dim=1                       | model.out_dim | 1 | >= 2
             crops.local_scale=[0.4, 0.05]         | crops.local_scale | [0.4, 0.05] | 0 < min <= max <= 1
             crops.global_scale=[0, 1]             | crops.global_scale | [0.0, 1.0] | 0 < min <= max <= 1
