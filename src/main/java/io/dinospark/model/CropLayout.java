@@ -5,7 +5,7 @@ package io.dinospark.model;
  * image flattened channels-first. The number of local crops is read off the row width, so one network
  * configuration takes the student's rows (2 + N crops) and the teacher's (2 crops).
  */
-public record CropLayout(int globalSize, int localSize) {
+public record CropLayout(int globalSize, int localSize) implements java.io.Serializable {
 
     public static final int CHANNELS = 3;
     public static final int GLOBAL_CROPS = 2;

@@ -1,0 +1,81 @@
+package io.dinospark.train;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import io.dinospark.data.CropBatch;
+import io.dinospark.data.CropRowsReader;
+import io.dinospark.data.ImageRef;
+import io.dinospark.data.SkippedImage;
+import io.dinospark.model.CropLayout;
+import io.dinospark.teacher.Center;
+import io.dinospark.teacher.ExecutorTeacher;
+import io.dinospark.teacher.TeacherState;
+import io.dinospark.teacher.TeacherTargets;
+
+/**
+ * One worker's part of a step, on its executor: read and crop its images, run the teacher on the global crops,
+ * and produce the student's minibatches (labels: the teacher's targets) plus its share of the center update.
+ */
+final class WorkerStep implements FlatMapFunction<Iterator<ImageRef>, WorkerStep.Output> {
+
+    /** A worker's minibatches, its summed raw teacher logits and what it saw. */
+    record Output(List<DataSet> minibatches, INDArray logitSum, long globalCrops, double entropySum,
+            List<SkippedImage> skipped) implements Serializable {
+    }
+
+    private final CropRowsReader reader;
+    private final CropLayout layout;
+    private final int minibatch;
+    private final int epoch;
+    private final long k;
+    private final Broadcast<String> networkJson;
+    private final Broadcast<TeacherState> teacher;
+    private final SerializableConfiguration hadoop;
+
+    WorkerStep(CropRowsReader reader, CropLayout layout, int minibatch, int epoch, long k, Broadcast<String> networkJson,
+            Broadcast<TeacherState> teacher, SerializableConfiguration hadoop) {
+        this.reader = reader;
+        this.layout = layout;
+        this.minibatch = minibatch;
+        this.epoch = epoch;
+        this.k = k;
+        this.networkJson = networkJson;
+        this.teacher = teacher;
+        this.hadoop = hadoop;
+    }
+
+    @Override
+    public Iterator<Output> call(Iterator<ImageRef> images) {
+        List<ImageRef> refs = new ArrayList<>();
+        images.forEachRemaining(refs::add);
+        CropBatch batch = reader.read(refs, epoch, hadoop.value());
+        INDArray rows = batch.rows();
+        if (rows.rows() == 0) {
+            return List.of(new Output(List.of(), Nd4j.zeros(rows.dataType(), 1, k), 0, 0, batch.skipped())).iterator();
+        }
+        TeacherState state = teacher.value();
+        INDArray globals = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, layout.rowWidth(0)));
+        INDArray logits = ExecutorTeacher.logits(networkJson.value(), state, globals);
+        INDArray targets = TeacherTargets.probabilities(logits, state.center(), state.temperature());
+        List<DataSet> minibatches = new ArrayList<>();
+        for (long from = 0; from < rows.rows(); from += minibatch) {
+            long to = Math.min(rows.rows(), from + minibatch);
+            minibatches.add(new DataSet(rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(),
+                    targets.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup()));
+        }
+        long crops = 2 * rows.rows();
+        double entropySum = TeacherTargets.meanEntropy(targets, k) * crops;
+        return List.of(new Output(minibatches, Center.logitSum(logits, k), crops, entropySum, batch.skipped())).iterator();
+    }
+}

@@ -1,0 +1,67 @@
+package io.dinospark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.dinospark.LocalSpark;
+import io.dinospark.TestConfigs;
+import io.dinospark.config.DataConfig;
+import io.dinospark.config.DinoConfig;
+import io.dinospark.config.OptimConfig;
+import io.dinospark.config.TrainConfig;
+import io.dinospark.data.SyntheticImageSet;
+
+/** The distributed step on Spark local mode, two workers. */
+class SparkDinoTrainerTest {
+
+    @TempDir
+    Path root;
+
+    private DinoConfig config(int epochs) throws IOException {
+        new SyntheticImageSet(3, 1).write(root.toString(), 8, 0, false);
+        DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
+        OptimConfig optim = new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1);
+        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1),
+                c.augment(), new DataConfig(root.resolve("train").toString(), "imagenet", "image", "label", "path"));
+    }
+
+    @Test
+    void theDriversTeacherIsTheEmaOfTheAveragedStudent() throws IOException {
+        SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config(1));
+        assertEquals(trainer.teacherParams(), trainer.studentNetwork().params(), "the teacher starts as the student");
+        List<INDArray> teachers = new ArrayList<>();
+        List<INDArray> students = new ArrayList<>();
+        trainer.train(2, report -> {
+            teachers.add(trainer.teacherParams().dup());
+            students.add(trainer.studentNetwork().params().dup());
+        });
+        // Step 0 has learning rate 0 (warmup starts at 0); step 1 moves the student, and the teacher follows by EMA.
+        assertTrue(!students.get(0).equals(students.get(1)), "the student did not train");
+        double m = trainer.schedules().teacherMomentum(1);
+        INDArray expected = teachers.get(0).mul(m).addi(students.get(1).mul(1 - m));
+        assertTrue(expected.equalsWithEps(teachers.get(1), 1e-6), "teacher != m * teacher + (1 - m) * averaged student");
+    }
+
+    @Test
+    void aShortRunTrainsEveryStepOfEachEpoch() throws IOException {
+        SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config(2));
+        List<StepReport> reports = new ArrayList<>();
+        trainer.train(Long.MAX_VALUE, reports::add);
+        assertEquals(6, reports.size()); // 24 images, 2 workers x 4 per step: 3 steps per epoch, 2 epochs
+        for (StepReport r : reports) {
+            assertTrue(Double.isFinite(r.loss()), r.toString());
+            assertEquals(trainer.schedules().lr(r.step()), r.lr());
+            assertEquals(r.step() / 3, r.epoch());
+            assertTrue(r.teacherEntropy() > 0 && r.teacherEntropy() <= r.lnK() + 1e-6, r.toString());
+        }
+    }
+}
