@@ -8,9 +8,7 @@ import java.util.Set;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -91,13 +89,24 @@ public final class ImageCatalog {
                 .flatMap(folder -> {
                     List<String> found = new ArrayList<>();
                     Path path = new Path(folder);
-                    RemoteIterator<LocatedFileStatus> it = path.getFileSystem(hadoop.value()).listFiles(path, true);
-                    while (it.hasNext()) {
-                        found.add(it.next().getPath().toString());
-                    }
+                    addFiles(path.getFileSystem(hadoop.value()), path, found);
                     return found.iterator();
                 });
         return sc.parallelize(files, 1).union(nested).filter(ImageCatalog::isImageName);
+    }
+
+    /**
+     * Adds the files under {@code folder}, recursively. Plain {@code listStatus}: {@code listFiles} asks every file for
+     * its permissions, which Hadoop's local file system answers by running {@code ls} once per file.
+     */
+    private static void addFiles(FileSystem fs, Path folder, List<String> found) throws IOException {
+        for (FileStatus status : fs.listStatus(folder)) {
+            if (status.isDirectory()) {
+                addFiles(fs, status.getPath(), found);
+            } else {
+                found.add(status.getPath().toString());
+            }
+        }
     }
 
     static boolean isImageName(String path) {

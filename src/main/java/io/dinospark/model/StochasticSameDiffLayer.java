@@ -21,6 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class StochasticSameDiffLayer extends SameDiffLayer {
 
+    private static final Object QUIET = new Object();
+
     private long builtWidth = -1;
     private INDArray noise;
 
@@ -64,14 +66,19 @@ final class StochasticSameDiffLayer extends SameDiffLayer {
         return result;
     }
 
-    /** SameDiff prints a line per differentiated op to standard output; a ViT has thousands. */
+    /**
+     * SameDiff prints a line per differentiated op to standard output; a ViT has thousands. One layer at a time per
+     * JVM mutes it (Spark runs several tasks per executor), so that standard output is always restored.
+     */
     private void createGradientFunctionQuietly() {
-        PrintStream out = System.out;
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-            sameDiff.createGradFunction(INPUT_KEY);
-        } finally {
-            System.setOut(out);
+        synchronized (QUIET) {
+            PrintStream out = System.out;
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+                sameDiff.createGradFunction(INPUT_KEY);
+            } finally {
+                System.setOut(out);
+            }
         }
     }
 }

@@ -1,0 +1,59 @@
+package io.dinospark.train;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.dinospark.config.ConfigLoader;
+import io.dinospark.config.DinoConfig;
+
+/**
+ * A run's output directory (any Hadoop FileSystem URI): the resolved configuration ({@code config.conf}) and one
+ * JSON line per step ({@code metrics.jsonl}), flushed as each step ends so that a run can be watched while it goes.
+ */
+public final class RunOutput implements Closeable {
+
+    public static final String CONFIG_FILE = "config.conf";
+    public static final String METRICS_FILE = "metrics.jsonl";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path directory;
+    private final FSDataOutputStream metrics;
+
+    public RunOutput(String directory, DinoConfig config, Configuration hadoop) throws IOException {
+        this.directory = new Path(directory);
+        FileSystem fs = this.directory.getFileSystem(hadoop);
+        fs.mkdirs(this.directory);
+        try (OutputStream out = fs.create(new Path(this.directory, CONFIG_FILE), true)) {
+            out.write(ConfigLoader.render(config).getBytes(StandardCharsets.UTF_8));
+        }
+        this.metrics = fs.create(new Path(this.directory, METRICS_FILE), true);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public void write(StepReport report) {
+        try {
+            metrics.write((JSON.writeValueAsString(report) + "\n").getBytes(StandardCharsets.UTF_8));
+            metrics.hflush();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + METRICS_FILE + " in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        metrics.close();
+    }
+}
