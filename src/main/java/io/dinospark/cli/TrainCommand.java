@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
-import io.dinospark.train.RunOutput;
 import io.dinospark.train.SparkDinoTrainer;
+import io.dinospark.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +27,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Run directory (any Hadoop FileSystem URI).")
     String output;
 
-    @Option(names = "--steps", defaultValue = "0", description = "Stop after this many steps (0: the whole schedule).")
+    @Option(names = "--steps", defaultValue = "0", description = "Stop before this global step (0: run the whole schedule); a later run with the same --output resumes.")
     long steps;
 
     @Override
@@ -35,20 +35,20 @@ final class TrainCommand implements Callable<Integer> {
         DinoConfig config = options.load();
         SparkSession spark = SparkSession.builder().appName("dino-spark").getOrCreate();
         LOG.info("resolved configuration:\n{}", ConfigLoader.render(config));
-        SparkDinoTrainer trainer = new SparkDinoTrainer(spark, config);
-        long total = steps > 0 ? Math.min(steps, trainer.schedules().totalSteps()) : trainer.schedules().totalSteps();
         long start = System.nanoTime();
-        try (RunOutput run = new RunOutput(output, config, spark.sparkContext().hadoopConfiguration())) {
-            trainer.train(total, report -> {
-                run.write(report);
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                double eta = elapsed / (report.step() + 1) * (total - report.step() - 1);
-                LOG.info(String.format("step %d/%d  epoch %d  loss %.4f (ln K %.2f)  teacher entropy %.3f  lr %.2e"
-                                + "  %.1f images/s  ETA %.0f s", report.step() + 1, total, report.epoch(), report.loss(),
-                        report.lnK(), report.teacherEntropy(), report.lr(), report.imagesPerSecond(), eta));
-            });
-            System.out.println("results in " + run.directory());
-        }
+        long[] first = {-1};
+        SparkDinoTrainer trainer = TrainingRun.run(spark, config, output, steps, report -> {
+            if (first[0] < 0) {
+                first[0] = report.step();
+            }
+            long total = steps > 0 ? steps : report.totalSteps();
+            double perStep = (System.nanoTime() - start) / 1e9 / (report.step() - first[0] + 1);
+            LOG.info(String.format("step %d/%d  epoch %d  loss %.4f (ln K %.2f)  teacher entropy %.3f  lr %.2e"
+                            + "  %.1f images/s  ETA %.0f s", report.step() + 1, total, report.epoch(), report.loss(),
+                    report.lnK(), report.teacherEntropy(), report.lr(), report.imagesPerSecond(),
+                    perStep * (total - report.step() - 1)));
+        });
+        System.out.println("results in " + output + " (stopped before step " + trainer.nextStep() + ")");
         return 0;
     }
 }

@@ -9,14 +9,16 @@ import java.io.Serializable;
  * student is distributed: {@code workers} Spark tasks, each running {@code averagingFrequency} minibatches between
  * parameter averagings (1 is exactly the paper's synchronous data-parallel DINO).
  */
-public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int workers, int averagingFrequency)
-        implements Serializable {
+public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int workers, int averagingFrequency,
+        int checkpointEvery, int keepCheckpoints) implements Serializable {
 
     public TrainConfig {
         require(epochs > 0, "train.epochs", epochs, "must be > 0");
         require(batchSizePerWorker > 0, "train.batch_size_per_worker", batchSizePerWorker, "must be > 0");
         require(workers > 0, "train.workers", workers, "must be > 0");
         require(averagingFrequency > 0, "train.averaging_frequency", averagingFrequency, "must be > 0");
+        require(checkpointEvery >= 0, "train.checkpoint_every", checkpointEvery, "must be >= 0 (0: once per epoch)");
+        require(keepCheckpoints > 0, "train.keep_checkpoints", keepCheckpoints, "must be > 0");
     }
 
     /** Images per step, over all workers: the total batch the learning rate scales with. */

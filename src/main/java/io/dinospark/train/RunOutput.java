@@ -1,9 +1,13 @@
 package io.dinospark.train;
 
+import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -29,14 +33,33 @@ public final class RunOutput implements Closeable {
     private final Path directory;
     private final FSDataOutputStream metrics;
 
-    public RunOutput(String directory, DinoConfig config, Configuration hadoop) throws IOException {
+    /**
+     * Opens the run directory for a run that starts at {@code firstStep}: metrics of earlier steps (from before a
+     * resume) are kept, those of later ones (written after the checkpoint resumed from) are dropped.
+     */
+    public RunOutput(String directory, DinoConfig config, Configuration hadoop, long firstStep) throws IOException {
         this.directory = new Path(directory);
         FileSystem fs = this.directory.getFileSystem(hadoop);
         fs.mkdirs(this.directory);
         try (OutputStream out = fs.create(new Path(this.directory, CONFIG_FILE), true)) {
             out.write(ConfigLoader.render(config).getBytes(StandardCharsets.UTF_8));
         }
-        this.metrics = fs.create(new Path(this.directory, METRICS_FILE), true);
+        Path file = new Path(this.directory, METRICS_FILE);
+        List<String> kept = new ArrayList<>();
+        if (fs.exists(file)) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (!line.isBlank() && JSON.readTree(line).get("step").asLong() < firstStep) {
+                        kept.add(line);
+                    }
+                }
+            }
+        }
+        this.metrics = fs.create(file, true);
+        for (String line : kept) {
+            metrics.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        metrics.hflush();
     }
 
     public Path directory() {

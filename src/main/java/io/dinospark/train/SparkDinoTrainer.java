@@ -1,6 +1,7 @@
 package io.dinospark.train;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -43,7 +44,6 @@ public final class SparkDinoTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkDinoTrainer.class);
 
-    private final SparkSession spark;
     private final DinoConfig config;
     private final JavaSparkContext sc;
     private final ImageCatalog catalog;
@@ -51,9 +51,15 @@ public final class SparkDinoTrainer {
     private final SparkDl4jMultiLayer student;
     private final EmaTeacher teacher;
     private final Center center;
+    private long nextStep;
 
+    /** A new run: the student initialised, the teacher a copy of it, the center zero. */
     public SparkDinoTrainer(SparkSession spark, DinoConfig config) {
-        this.spark = spark;
+        this(spark, config, Optional.empty());
+    }
+
+    /** A run resumed from {@code checkpoint} (student with its updater state, teacher, center, next step), or a new one. */
+    public SparkDinoTrainer(SparkSession spark, DinoConfig config, Optional<Checkpoints.State> checkpoint) {
         this.config = config;
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.catalog = ImageCatalog.list(spark, source(config.data()));
@@ -74,9 +80,21 @@ public final class SparkDinoTrainer {
                 .repartionData(Repartition.Never) // the epoch plan already gives one partition per worker
                 .storageLevel(null)
                 .build();
-        this.student = new SparkDl4jMultiLayer(sc, DinoNetwork.create(config), master);
-        this.teacher = new EmaTeacher(student.getNetwork().params());
-        this.center = Center.zeros(config.model().outDim());
+        this.student = new SparkDl4jMultiLayer(sc, checkpoint.map(Checkpoints.State::student)
+                .orElseGet(() -> DinoNetwork.create(config)), master);
+        this.teacher = new EmaTeacher(checkpoint.map(Checkpoints.State::teacher).orElse(student.getNetwork().params()));
+        this.center = checkpoint.map(c -> Center.of(c.center())).orElseGet(() -> Center.zeros(config.model().outDim()));
+        this.nextStep = checkpoint.map(Checkpoints.State::nextStep).orElse(0L);
+    }
+
+    /** The first step not yet trained. */
+    public long nextStep() {
+        return nextStep;
+    }
+
+    /** Everything a checkpoint needs to resume this run after {@link #nextStep()} - 1. */
+    public Checkpoints.State state(String configText) {
+        return new Checkpoints.State(nextStep, studentNetwork(), teacher.params(), center.value(), configText);
     }
 
     static ImageSource source(DataConfig data) {
@@ -99,21 +117,23 @@ public final class SparkDinoTrainer {
         return teacher.params();
     }
 
-    /** Trains for {@code steps} steps from step 0 (at most the schedule's length), reporting each step. */
-    public void train(long steps, Consumer<StepReport> listener) {
+    /** Trains from {@link #nextStep()} up to step {@code untilStep} (at most the schedule's end), reporting each step. */
+    public void train(long untilStep, Consumer<StepReport> listener) {
         TrainConfig t = config.train();
-        long total = Math.min(steps, schedules.totalSteps());
+        long total = Math.min(untilStep, schedules.totalSteps());
         CropLayout layout = new CropLayout(config.crops().globalSize(), config.crops().localSize());
         CropRowsReader reader = new CropRowsReader(config.crops(), config.augment(), t.seed());
         SerializableConfiguration hadoop = new SerializableConfiguration(sc.hadoopConfiguration());
         Broadcast<String> networkJson = sc.broadcast(studentNetwork().getLayerWiseConfigurations().toJson());
         double lnK = Math.log(config.model().outDim());
-        for (int epoch = 0; epoch * schedules.stepsPerEpoch() < total; epoch++) {
+        while (nextStep < total) {
+            int epoch = schedules.epoch(nextStep);
             EpochPlan plan = new EpochPlan(catalog, t.workers(), t.batchSizePerWorker() * t.averagingFrequency(), t.seed(), epoch);
-            for (long s = 0; s < plan.steps() && epoch * schedules.stepsPerEpoch() + s < total; s++) {
-                long step = epoch * schedules.stepsPerEpoch() + s;
-                sc.setJobGroup("dino-step-" + step, "DINO step " + (step + 1) + "/" + total, false);
-                listener.accept(step(step, epoch, plan.step(s), layout, reader, hadoop, networkJson, lnK));
+            for (long s = nextStep % schedules.stepsPerEpoch(); s < plan.steps() && nextStep < total; s++) {
+                sc.setJobGroup("dino-step-" + nextStep, "DINO step " + (nextStep + 1) + "/" + total, false);
+                StepReport report = step(nextStep, epoch, plan.step(s), layout, reader, hadoop, networkJson, lnK);
+                nextStep++;
+                listener.accept(report);
             }
             plan.release();
         }
@@ -167,7 +187,7 @@ public final class SparkDinoTrainer {
             LOG.warn("step {}: teacher entropy {} against ln K = {}: collapse is likely", step, entropy, lnK);
         }
         long used = crops / 2;
-        return new StepReport(step, epoch, loss, lr, wd, momentum, teacherTemp, entropy, lnK,
+        return new StepReport(step, schedules.totalSteps(), epoch, loss, lr, wd, momentum, teacherTemp, entropy, lnK,
                 used / ((end - start) / 1e9), used, skipped, (dataDone - broadcastDone) / 1e9,
                 (fitDone - dataDone) / 1e9, (end - fitDone) / 1e9, (broadcastDone - start) / 1e9);
     }

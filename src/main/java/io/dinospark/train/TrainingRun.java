@@ -1,0 +1,97 @@
+package io.dinospark.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.dinospark.config.ConfigException;
+import io.dinospark.config.ConfigLoader;
+import io.dinospark.config.DinoConfig;
+
+/**
+ * A training run in its output directory: starts fresh, or resumes from the directory's latest checkpoint when
+ * the configuration is the same; writes metrics and checkpoints (every {@code train.checkpoint_every} steps, or
+ * once per epoch, and at the end).
+ */
+public final class TrainingRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    private TrainingRun() {
+    }
+
+    /**
+     * @param steps stop after this global step (0: the whole schedule)
+     * @return the trainer, at the step it stopped
+     */
+    public static SparkDinoTrainer run(SparkSession spark, DinoConfig config, String output, long steps,
+            Consumer<StepReport> progress) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        String configText = ConfigLoader.render(config);
+        Checkpoints checkpoints = new Checkpoints(new Path(output), hadoop, config.train().keepCheckpoints());
+        Optional<Checkpoints.State> resume = checkpoints.latest();
+        if (resume.isPresent()) {
+            List<String> changed = differingKeys(resume.get().config(), configText);
+            if (!changed.isEmpty()) {
+                throw new ConfigException("cannot resume the run in " + output + ": its configuration differs in "
+                        + changed + "; use the run's settings (its config.conf) or another output directory");
+            }
+            LOG.info("resuming the run in {} at step {}", output, resume.get().nextStep());
+        }
+        SparkDinoTrainer trainer = new SparkDinoTrainer(spark, config, resume);
+        long total = trainer.schedules().totalSteps();
+        long until = steps > 0 ? Math.min(steps, total) : total;
+        long every = config.train().checkpointEvery() > 0 ? config.train().checkpointEvery() : trainer.schedules().stepsPerEpoch();
+        try (RunOutput run = new RunOutput(output, config, hadoop, trainer.nextStep())) {
+            trainer.train(until, report -> {
+                run.write(report);
+                progress.accept(report);
+                if (trainer.nextStep() % every == 0 && trainer.nextStep() < until) {
+                    save(checkpoints, trainer, configText);
+                }
+            });
+        }
+        save(checkpoints, trainer, configText);
+        return trainer;
+    }
+
+    private static void save(Checkpoints checkpoints, SparkDinoTrainer trainer, String configText) {
+        try {
+            LOG.info("checkpoint {}", checkpoints.save(trainer.state(configText)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a checkpoint at step " + trainer.nextStep(), e);
+        }
+    }
+
+    /** Keys whose values differ between two rendered configurations ({@code key = value} lines). */
+    static List<String> differingKeys(String saved, String current) {
+        Map<String, String> a = keyValues(saved);
+        Map<String, String> b = keyValues(current);
+        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        return keys.stream().filter(k -> !Objects.equals(a.get(k), b.get(k))).toList();
+    }
+
+    private static Map<String, String> keyValues(String rendered) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : rendered.split("\n")) {
+            String[] kv = line.replaceFirst("^# ", "").split(" = ", 2);
+            if (kv.length == 2) {
+                values.put(kv[0].trim(), kv[1].trim());
+            }
+        }
+        return values;
+    }
+}
