@@ -10,7 +10,10 @@ import java.io.Serializable;
  * parameter averagings (1 is exactly the paper's synchronous data-parallel DINO).
  */
 public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int workers, int averagingFrequency,
-        int checkpointEvery, int keepCheckpoints) implements Serializable {
+        int checkpointEvery, int keepCheckpoints, String onNonFinite) implements Serializable {
+
+    /** What a step with a non-finite loss or parameter does: stop the run, or skip to the next step's data. */
+    public static final java.util.List<String> NON_FINITE_POLICIES = java.util.List.of("stop", "skip");
 
     public TrainConfig {
         require(epochs > 0, "train.epochs", epochs, "must be > 0");
@@ -19,6 +22,7 @@ public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int wor
         require(averagingFrequency > 0, "train.averaging_frequency", averagingFrequency, "must be > 0");
         require(checkpointEvery >= 0, "train.checkpoint_every", checkpointEvery, "must be >= 0 (0: once per epoch)");
         require(keepCheckpoints > 0, "train.keep_checkpoints", keepCheckpoints, "must be > 0");
+        require(NON_FINITE_POLICIES.contains(onNonFinite), "train.on_non_finite", onNonFinite, "must be stop or skip");
     }
 
     /** Images per step, over all workers: the total batch the learning rate scales with. */

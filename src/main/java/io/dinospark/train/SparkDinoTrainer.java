@@ -131,9 +131,17 @@ public final class SparkDinoTrainer {
             EpochPlan plan = new EpochPlan(catalog, t.workers(), t.batchSizePerWorker() * t.averagingFrequency(), t.seed(), epoch);
             for (long s = nextStep % schedules.stepsPerEpoch(); s < plan.steps() && nextStep < total; s++) {
                 sc.setJobGroup("dino-step-" + nextStep, "DINO step " + (nextStep + 1) + "/" + total, false);
-                StepReport report = step(nextStep, epoch, plan.step(s), layout, reader, hadoop, networkJson, lnK);
-                nextStep++;
-                listener.accept(report);
+                try {
+                    StepReport report = step(nextStep, epoch, plan.step(s), layout, reader, hadoop, networkJson, lnK);
+                    nextStep++;
+                    listener.accept(report);
+                } catch (NonFiniteLossException e) {
+                    if (!"skip".equals(t.onNonFinite())) {
+                        throw e;
+                    }
+                    LOG.warn("{} Skipping to the next step's data (train.on_non_finite = skip).", e.getMessage());
+                    nextStep++;
+                }
             }
             plan.release();
         }
@@ -188,7 +196,7 @@ public final class SparkDinoTrainer {
         }
         long used = crops / 2;
         return new StepReport(step, schedules.totalSteps(), epoch, loss, lr, wd, momentum, teacherTemp, entropy, lnK,
-                used / ((end - start) / 1e9), used, skipped, (dataDone - broadcastDone) / 1e9,
+                loss - entropy, center.value().norm2Number().doubleValue(), used / ((end - start) / 1e9), used, skipped, (dataDone - broadcastDone) / 1e9,
                 (fitDone - dataDone) / 1e9, (end - fitDone) / 1e9, (broadcastDone - start) / 1e9);
     }
 }

@@ -1,6 +1,7 @@
 package io.dinospark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.dinospark.LocalSpark;
 import io.dinospark.TestConfigs;
@@ -27,10 +29,14 @@ class SparkDinoTrainerTest {
     Path root;
 
     private DinoConfig config(int epochs) throws IOException {
+        return config(epochs, "stop");
+    }
+
+    private DinoConfig config(int epochs, String onNonFinite) throws IOException {
         new SyntheticImageSet(3, 1).write(root.toString(), 8, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         OptimConfig optim = new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1);
-        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2),
+        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite),
                 c.augment(), new DataConfig(root.resolve("train").toString(), "imagenet", "image", "label", "path"));
     }
 
@@ -63,5 +69,31 @@ class SparkDinoTrainerTest {
             assertEquals(r.step() / 3, r.epoch());
             assertTrue(r.teacherEntropy() > 0 && r.teacherEntropy() <= r.lnK() + 1e-6, r.toString());
         }
+    }
+
+    @Test
+    void aNonFiniteStepIsRolledBackAndNeverReachesTheTeacher() throws IOException {
+        SparkDinoTrainer stopping = new SparkDinoTrainer(LocalSpark.get(), config(1, "stop"));
+        INDArray teacher = stopping.teacherParams().dup();
+        INDArray poisoned = stopping.studentNetwork().params();
+        poisoned.putScalar(0, Float.NaN);
+        INDArray before = poisoned.dup();
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> stopping.train(3, report -> { }));
+        assertTrue(e.getMessage().contains("step 0") && e.getMessage().contains("rolled back"), e.getMessage());
+        assertEquals(teacher, stopping.teacherParams());
+        INDArray after = stopping.studentNetwork().params();
+        long n = after.length();
+        assertTrue(Double.isNaN(after.getDouble(0)));
+        assertEquals(before.get(NDArrayIndex.interval(1, n)), after.get(NDArrayIndex.interval(1, n)),
+                "the student was not rolled back to its state before the step");
+
+        SparkDinoTrainer skipping = new SparkDinoTrainer(LocalSpark.get(), config(1, "skip"));
+        INDArray skippingTeacher = skipping.teacherParams().dup();
+        skipping.studentNetwork().params().putScalar(0, Float.NaN);
+        List<StepReport> reports = new ArrayList<>();
+        skipping.train(3, reports::add);
+        assertEquals(3, skipping.nextStep());
+        assertEquals(List.of(), reports);
+        assertEquals(skippingTeacher, skipping.teacherParams());
     }
 }
