@@ -16,12 +16,19 @@ final class ConfigCommand implements Runnable {
     @Option(names = "--keys", description = "List every key with its default and a one-line description.")
     boolean keys;
 
+    /** Every configuration key with its default and description, one per line. */
+    static String keysTable() {
+        StringBuilder table = new StringBuilder();
+        for (ConfigLoader.KeyHelp key : ConfigLoader.describeKeys()) {
+            table.append(String.format("%-38s %-14s %s%n", key.key(), key.defaultValue(), key.description()));
+        }
+        return table.toString();
+    }
+
     @Override
     public void run() {
         if (keys) {
-            for (ConfigLoader.KeyHelp key : ConfigLoader.describeKeys()) {
-                System.out.printf("%-38s %-14s %s%n", key.key(), key.defaultValue(), key.description());
-            }
+            System.out.print(keysTable());
         } else {
             System.out.print(ConfigLoader.render(options.load()));
         }

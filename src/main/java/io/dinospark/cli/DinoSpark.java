@@ -18,7 +18,10 @@ public final class DinoSpark implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new DinoSpark()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine cli = new CommandLine(new DinoSpark());
+        cli.getSubcommands().get("train").getCommandSpec().usageMessage()
+                .footer("%nConfiguration keys (key, default, description):%n" + ConfigCommand.keysTable().replace("%", "%%"));
+        return cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("configuration error: " + e.getMessage());
                 return CONFIG_ERROR;

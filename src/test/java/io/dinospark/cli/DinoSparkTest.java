@@ -47,4 +47,16 @@ class DinoSparkTest {
         assertEquals(String.valueOf(DinoSpark.CONFIG_ERROR), config[0]);
         assertTrue(config[1].contains("optim.lrr") && config[1].contains("optim.lr"), config[1]);
     }
+
+    @Test
+    void trainHelpListsEveryKeyWithItsDefault() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = DinoSpark.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("train", "--help"));
+        for (var key : io.dinospark.config.ConfigLoader.describeKeys()) {
+            assertTrue(out.toString().contains(key.key()), key.key() + " missing from train --help");
+        }
+        assertTrue(out.toString().contains("optim.lr") && out.toString().contains("5.0E-4"), out.toString());
+    }
 }
