@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Launches dino-spark `train` on Kubernetes with one NVIDIA GPU per executor: spark-submit --master k8s://...
 # --deploy-mode cluster with the CUDA build of the jar, Spark's GPU scheduling (one GPU task per executor), and the
-# JVM flags and memory settings ND4J needs. (CPU executors: submit/k8s-submit.sh, which also explains the config
-# upload choices repeated below.)
+# JVM flags and memory settings ND4J needs. (It is submit/k8s-submit.sh with GPUS=1 and GPU defaults: that
+# script's variables and config upload choices all apply.)
 #
 # Fill in (edit the defaults below, or set them as environment variables):
 #   K8S_MASTER, NAMESPACE, SERVICE_ACCOUNT   your cluster; the service account may create pods, services and
@@ -32,101 +32,14 @@
 # Usage: submit/k8s-gpu-submit.sh [--steps N] [key=value ...]  (arguments are passed on to `train`, after the config)
 # Logs: kubectl -n <ns> logs -f <app-name>-driver; progress: <OUTPUT>/metrics.jsonl (see submit/notebook.ipynb).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-# ---- fill in -------------------------------------------------------------------------------------------------
-SPARK_SUBMIT="${SPARK_SUBMIT:-spark-submit}"
-# The API server: kubectl cluster-info prints it.
-K8S_MASTER="${K8S_MASTER:-k8s://https://<your-k8s-api-server>:6443}"
-NAMESPACE="${NAMESPACE:-dino}"
-SERVICE_ACCOUNT="${SERVICE_ACCOUNT:-spark}"
-IMAGE="${IMAGE:-<your-registry>/dino-spark:0.1.0-cuda11.6}"
-# The jar's path inside the image.
-JAR="${JAR:-local:///opt/dino-spark/dino-spark-cluster.jar}"
-CONFIG="${CONFIG:-conf/imagenet-vit-small.conf}"
-# Hadoop URI where spark-submit uploads a local CONFIG (needed only for a file of this machine).
-UPLOAD_PATH="${UPLOAD_PATH:-}"
-OUTPUT="${OUTPUT:-s3a://<your-bucket>/dino-runs/imagenet-vit-small-gpu}"
-APP_NAME="${APP_NAME:-dino-spark-gpu}"
-# GPU executors: one GPU and one training task each, so train.workers = NUM_EXECUTORS (total batch = workers x
-# train.batch_size_per_worker; 16 x 64 = 1024 for the presets). The cores decode images and make the crops.
-NUM_EXECUTORS="${NUM_EXECUTORS:-16}"
-EXECUTOR_CORES="${EXECUTOR_CORES:-8}"
-# Discovery script inside the image: prints the GPUs a pod sees (submit/getGpusResources.sh).
-GPU_DISCOVERY_SCRIPT="${GPU_DISCOVERY_SCRIPT:-/opt/dino-spark/getGpusResources.sh}"
-# JVM heap of each executor. ND4J keeps its arrays off the heap, so the heap can stay small ...
-EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-8g}"
-# ... and the pod's memory overhead must hold ND4J's host-side buffers, CUDA's own host allocations and the
-# crops (the pod's limit is EXECUTOR_MEMORY + this). Starting points, not measurements; GPU memory is separate:
-# lower batch_size_per_worker if the GPU runs out of memory.
-EXECUTOR_MEMORY_OVERHEAD="${EXECUTOR_MEMORY_OVERHEAD:-48g}"
-# JavaCPP's limits: off-heap bytes ND4J may allocate, and the whole process's resident memory (just under the pod's).
-EXECUTOR_JAVACPP_MAXBYTES="${EXECUTOR_JAVACPP_MAXBYTES:-44g}"
-EXECUTOR_JAVACPP_MAXPHYSICALBYTES="${EXECUTOR_JAVACPP_MAXPHYSICALBYTES:-54g}"
-# The driver keeps the EMA teacher and receives the averaged student and AdamW state every step.
-DRIVER_CORES="${DRIVER_CORES:-4}"
-DRIVER_MEMORY="${DRIVER_MEMORY:-16g}"
-DRIVER_MEMORY_OVERHEAD="${DRIVER_MEMORY_OVERHEAD:-16g}"
-DRIVER_JAVACPP_MAXBYTES="${DRIVER_JAVACPP_MAXBYTES:-14g}"
-DRIVER_JAVACPP_MAXPHYSICALBYTES="${DRIVER_JAVACPP_MAXPHYSICALBYTES:-30g}"
-# Parameter averaging returns parameters + AdamW state (~0.5 GB for ViT-S, ~1.2 GB for ViT-B) from each of a few
-# partial aggregates to the driver every step: Spark's 1g default result limit is too small.
-DRIVER_MAX_RESULT_SIZE="${DRIVER_MAX_RESULT_SIZE:-8g}"
-# Where JavaCPP extracts its ~400 MB of natives in each pod (give pods that much ephemeral storage).
-JAVACPP_CACHE="${JAVACPP_CACHE:-/tmp/javacpp-cache}"
-# Anything else for spark-submit, e.g. "--conf spark.kubernetes.node.selector.<label>=<value>
-# --conf spark.kubernetes.driver.podTemplateFile=<file>", or Kryo instead of Java serialization:
-# "--conf spark.serializer=org.apache.spark.serializer.KryoSerializer
-# --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator" (DL4J refuses Kryo without the registrator).
-EXTRA_SPARK_ARGS="${EXTRA_SPARK_ARGS:-}"
-# ---------------------------------------------------------------------------------------------------------------
-
-for v in K8S_MASTER IMAGE OUTPUT; do
-  case "${!v}" in *'<'*) echo "k8s-gpu-submit.sh: set $v (now ${!v})" >&2; exit 2 ;; esac
-done
-config_args=()
-case "$CONFIG" in
-  local://*) config_name="${CONFIG#local://}" ;;
-  *)
-    [ -f "$CONFIG" ] || { echo "k8s-gpu-submit.sh: no config file $CONFIG" >&2; exit 2; }
-    [ -n "$UPLOAD_PATH" ] || { echo "k8s-gpu-submit.sh: a local CONFIG needs UPLOAD_PATH (or use local:///... in the image)" >&2; exit 2; }
-    config_args=(--files "$CONFIG" --conf "spark.kubernetes.file.upload.path=$UPLOAD_PATH")
-    config_name="$(basename "$CONFIG")" ;;
-esac
-# The Java 17 module opens ND4J and DL4J need, kept once in pom.xml (spark-submit adds Spark's own).
-OPENS="$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
-[ -n "$OPENS" ] || { echo "k8s-gpu-submit.sh: java17.opens not found in pom.xml" >&2; exit 2; }
-WORKERS="$NUM_EXECUTORS"
-read -r -a extra <<< "$EXTRA_SPARK_ARGS"
-
-exec "$SPARK_SUBMIT" \
-  --master "$K8S_MASTER" --deploy-mode cluster \
-  --name "$APP_NAME" \
-  --class io.dinospark.cli.DinoSpark \
-  --conf spark.kubernetes.namespace="$NAMESPACE" \
-  --conf spark.kubernetes.authenticate.driver.serviceAccountName="$SERVICE_ACCOUNT" \
-  --conf spark.kubernetes.container.image="$IMAGE" \
-  --conf spark.executor.instances="$NUM_EXECUTORS" \
-  --conf spark.executor.cores="$EXECUTOR_CORES" \
-  --conf spark.executor.memory="$EXECUTOR_MEMORY" \
-  --conf spark.executor.memoryOverhead="$EXECUTOR_MEMORY_OVERHEAD" \
-  --conf spark.driver.cores="$DRIVER_CORES" \
-  --conf spark.driver.memory="$DRIVER_MEMORY" \
-  --conf spark.driver.memoryOverhead="$DRIVER_MEMORY_OVERHEAD" \
-  --conf spark.driver.maxResultSize="$DRIVER_MAX_RESULT_SIZE" \
-  --conf spark.task.cpus="$EXECUTOR_CORES" \
-  --conf spark.dynamicAllocation.enabled=false \
-  --conf spark.executor.resource.gpu.amount=1 \
-  --conf spark.task.resource.gpu.amount=1 \
-  --conf spark.executor.resource.gpu.discoveryScript="$GPU_DISCOVERY_SCRIPT" \
-  --conf spark.executor.resource.gpu.vendor=nvidia.com \
-  --conf spark.driver.resource.gpu.amount=1 \
-  --conf spark.driver.resource.gpu.discoveryScript="$GPU_DISCOVERY_SCRIPT" \
-  --conf spark.driver.resource.gpu.vendor=nvidia.com \
-  --conf spark.executorEnv.OMP_NUM_THREADS="$EXECUTOR_CORES" \
-  --conf spark.kubernetes.driverEnv.OMP_NUM_THREADS="$DRIVER_CORES" \
-  --conf "spark.driver.extraJavaOptions=$OPENS -Dorg.bytedeco.javacpp.maxbytes=$DRIVER_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$DRIVER_JAVACPP_MAXPHYSICALBYTES -Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE" \
-  --conf "spark.executor.extraJavaOptions=$OPENS -Dorg.bytedeco.javacpp.maxbytes=$EXECUTOR_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$EXECUTOR_JAVACPP_MAXPHYSICALBYTES -Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE" \
-  ${config_args[@]+"${config_args[@]}"} \
-  ${extra[@]+"${extra[@]}"} \
-  "$JAR" train --config "$config_name" --output "$OUTPUT" "train.workers=$WORKERS" "$@"
+# GPU defaults; everything else (and anything set in the environment) as in k8s-submit.sh.
+export GPUS="${GPUS:-1}"
+export IMAGE="${IMAGE:-<your-registry>/dino-spark:0.1.0-cuda11.6}"
+export OUTPUT="${OUTPUT:-s3a://<your-bucket>/dino-runs/imagenet-vit-small-gpu}"
+export APP_NAME="${APP_NAME:-dino-spark-gpu}"
+# The pod's memory overhead holds ND4J's host-side buffers, CUDA's own host allocations and the crops (starting
+# points, not measurements; GPU memory is separate: lower batch_size_per_worker if the GPU runs out of memory).
+export EXECUTOR_MEMORY_OVERHEAD="${EXECUTOR_MEMORY_OVERHEAD:-48g}"
+export EXECUTOR_JAVACPP_MAXBYTES="${EXECUTOR_JAVACPP_MAXBYTES:-44g}"
+export EXECUTOR_JAVACPP_MAXPHYSICALBYTES="${EXECUTOR_JAVACPP_MAXPHYSICALBYTES:-54g}"
+exec "$(dirname "$0")/k8s-submit.sh" "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Launches dino-spark `train` on Kubernetes with CPU executors: spark-submit --master k8s://... --deploy-mode cluster,
 # with the cluster jar inside the container image and the JVM flags and memory settings ND4J needs.
-# (GPU executors: submit/k8s-gpu-submit.sh.)
+# GPUS=1 gives every executor (and the driver) one NVIDIA GPU instead: submit/k8s-gpu-submit.sh sets that up.
 #
 # Fill in (edit the defaults below, or set them as environment variables):
 #   K8S_MASTER, NAMESPACE, SERVICE_ACCOUNT   your cluster; the service account may create pods, services and
@@ -55,6 +55,10 @@ APP_NAME="${APP_NAME:-dino-spark}"
 NUM_EXECUTORS="${NUM_EXECUTORS:-16}"
 EXECUTOR_CORES="${EXECUTOR_CORES:-8}"
 TASK_CPUS="${TASK_CPUS:-8}"
+# 0: CPU executors. 1: one NVIDIA GPU per executor and for the driver, one training task per executor (so
+# train.workers = NUM_EXECUTORS), found by GPU_DISCOVERY_SCRIPT; needs the -Pcuda jar (see k8s-gpu-submit.sh).
+GPUS="${GPUS:-0}"
+GPU_DISCOVERY_SCRIPT="${GPU_DISCOVERY_SCRIPT:-/opt/dino-spark/getGpusResources.sh}"
 # JVM heap of each executor. ND4J keeps its arrays off the heap, so the heap can stay small ...
 EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-8g}"
 # ... and the pod's memory overhead must hold ND4J's arrays (the pod's limit is EXECUTOR_MEMORY + this). Starting
@@ -97,6 +101,16 @@ esac
 # The Java 17 module opens ND4J and DL4J need, kept once in pom.xml (spark-submit adds Spark's own).
 OPENS="$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
 [ -n "$OPENS" ] || { echo "k8s-submit.sh: java17.opens not found in pom.xml" >&2; exit 2; }
+gpu_args=()
+if [ "$GPUS" -gt 0 ]; then
+  TASK_CPUS="$EXECUTOR_CORES"
+  for role in executor driver; do
+    gpu_args+=(--conf "spark.$role.resource.gpu.amount=$GPUS"
+               --conf "spark.$role.resource.gpu.discoveryScript=$GPU_DISCOVERY_SCRIPT"
+               --conf "spark.$role.resource.gpu.vendor=nvidia.com")
+  done
+  gpu_args+=(--conf "spark.task.resource.gpu.amount=$GPUS")
+fi
 WORKERS=$(( NUM_EXECUTORS * (EXECUTOR_CORES / TASK_CPUS) ))
 read -r -a extra <<< "$EXTRA_SPARK_ARGS"
 
@@ -121,6 +135,7 @@ exec "$SPARK_SUBMIT" \
   --conf spark.kubernetes.driverEnv.OMP_NUM_THREADS="$DRIVER_CORES" \
   --conf "spark.driver.extraJavaOptions=$OPENS -Dorg.bytedeco.javacpp.maxbytes=$DRIVER_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$DRIVER_JAVACPP_MAXPHYSICALBYTES -Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE" \
   --conf "spark.executor.extraJavaOptions=$OPENS -Dorg.bytedeco.javacpp.maxbytes=$EXECUTOR_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$EXECUTOR_JAVACPP_MAXPHYSICALBYTES -Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE" \
+  ${gpu_args[@]+"${gpu_args[@]}"} \
   ${config_args[@]+"${config_args[@]}"} \
   ${extra[@]+"${extra[@]}"} \
   "$JAR" train --config "$config_name" --output "$OUTPUT" "train.workers=$WORKERS" "$@"

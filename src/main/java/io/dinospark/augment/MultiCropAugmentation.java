@@ -42,10 +42,6 @@ public final class MultiCropAugmentation {
         this.localView = new float[3][crops.localNumber() > 0 ? crops.localSize() * crops.localSize() : 0];
     }
 
-    public CropLayout layout() {
-        return layout;
-    }
-
     /** Length of the row {@link #apply} writes: 2 global crops and {@code crops.localNumber()} local crops. */
     public int rowWidth() {
         return Math.toIntExact(layout.rowWidth(crops.localNumber()));

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -95,6 +96,23 @@ public final class ConfigLoader {
             out.append(line).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * The keys whose values differ between {@code config} and a configuration as {@link #render} wrote it (a run's
+     * saved {@code config.conf}), in the defaults file's order.
+     */
+    public static List<String> differingKeys(String rendered, DinoConfig config) {
+        Config saved;
+        try {
+            saved = ConfigFactory.parseString(rendered);
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException("Cannot parse a saved configuration: " + e.getMessage());
+        }
+        Map<String, Object> before = values(toConfig(saved.withFallback(DEFAULTS).resolve(),
+                leafValues(saved.root(), List.of()).keySet()));
+        Map<String, Object> now = values(config);
+        return KEYS.stream().filter(key -> !Objects.equals(before.get(key), now.get(key))).toList();
     }
 
     /** Every key with its default and description, in the order of the defaults file. */

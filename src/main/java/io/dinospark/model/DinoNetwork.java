@@ -64,9 +64,4 @@ public final class DinoNetwork {
         net.init();
         return net;
     }
-
-    /** Number of backbone parameters (layer 0). */
-    public static long backboneParameters(MultiLayerNetwork net) {
-        return net.getLayer(BACKBONE).numParams();
-    }
 }

@@ -163,12 +163,10 @@ public final class SparkDinoTrainer {
         JavaRDD<WorkerStep.Output> work = images.mapPartitions(new WorkerStep(reader, layout,
                 config.train().batchSizePerWorker(), epoch, config.model().outDim(), networkJson, state, hadoop))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        List<WorkerStep.Output> totals = work.map(o -> new WorkerStep.Output(List.of(), o.logitSum(), o.globalCrops(),
-                o.entropySum(), o.skipped())).collect();
-        long crops = totals.stream().mapToLong(WorkerStep.Output::globalCrops).sum();
-        long skipped = totals.stream().mapToLong(o -> o.skipped().size()).sum();
-        if (crops == 0) {
-            throw new IllegalStateException("step " + step + " has no usable image: all " + skipped + " were skipped");
+        WorkerStep.Totals totals = work.map(WorkerStep.Output::totals).reduce(WorkerStep.Totals::plus);
+        if (totals.globalCrops() == 0) {
+            throw new IllegalStateException("step " + step + " has no usable image: all " + totals.skipped()
+                    + " were skipped");
         }
         long dataDone = System.nanoTime();
 
@@ -187,16 +185,16 @@ public final class SparkDinoTrainer {
             throw new NonFiniteLossException(step, loss);
         }
         teacher.update(net.params(), momentum);
-        INDArray logitSum = totals.stream().map(WorkerStep.Output::logitSum).reduce(INDArray::add).orElseThrow();
-        center.update(logitSum, crops, config.dino().centerMomentum());
-        double entropy = totals.stream().mapToDouble(WorkerStep.Output::entropySum).sum() / crops;
+        center.update(totals.logitSum(), totals.globalCrops(), config.dino().centerMomentum());
+        double entropy = totals.entropySum() / totals.globalCrops();
         long end = System.nanoTime();
         if (entropy < 0.1 * lnK || entropy > 0.98 * lnK) {
             LOG.warn("step {}: teacher entropy {} against ln K = {}: collapse is likely", step, entropy, lnK);
         }
-        long used = crops / 2;
+        long used = totals.globalCrops() / 2;
         return new StepReport(step, schedules.totalSteps(), epoch, loss, lr, wd, momentum, teacherTemp, entropy, lnK,
-                loss - entropy, center.value().norm2Number().doubleValue(), used / ((end - start) / 1e9), used, skipped, (dataDone - broadcastDone) / 1e9,
+                loss - entropy, center.value().norm2Number().doubleValue(), used / ((end - start) / 1e9), used,
+                totals.skipped(), (dataDone - broadcastDone) / 1e9,
                 (fitDone - dataDone) / 1e9, (end - fitDone) / 1e9, (broadcastDone - start) / 1e9);
     }
 }

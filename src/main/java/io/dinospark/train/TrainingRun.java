@@ -2,12 +2,8 @@ package io.dinospark.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import org.apache.hadoop.conf.Configuration;
@@ -43,7 +39,7 @@ public final class TrainingRun {
         Checkpoints checkpoints = new Checkpoints(new Path(output), hadoop, config.train().keepCheckpoints());
         Optional<Checkpoints.State> resume = checkpoints.latest();
         if (resume.isPresent()) {
-            List<String> changed = differingKeys(resume.get().config(), configText);
+            List<String> changed = ConfigLoader.differingKeys(resume.get().config(), config);
             if (!changed.isEmpty()) {
                 throw new ConfigException("cannot resume the run in " + output + ": its configuration differs in "
                         + changed + "; use the run's settings (its config.conf) or another output directory");
@@ -73,25 +69,5 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint at step " + trainer.nextStep(), e);
         }
-    }
-
-    /** Keys whose values differ between two rendered configurations ({@code key = value} lines). */
-    static List<String> differingKeys(String saved, String current) {
-        Map<String, String> a = keyValues(saved);
-        Map<String, String> b = keyValues(current);
-        TreeSet<String> keys = new TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        return keys.stream().filter(k -> !Objects.equals(a.get(k), b.get(k))).toList();
-    }
-
-    private static Map<String, String> keyValues(String rendered) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String line : rendered.split("\n")) {
-            String[] kv = line.replaceFirst("^# ", "").split(" = ", 2);
-            if (kv.length == 2) {
-                values.put(kv[0].trim(), kv[1].trim());
-            }
-        }
-        return values;
     }
 }

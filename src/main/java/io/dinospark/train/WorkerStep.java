@@ -16,7 +16,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import io.dinospark.data.CropBatch;
 import io.dinospark.data.CropRowsReader;
 import io.dinospark.data.ImageRef;
-import io.dinospark.data.SkippedImage;
 import io.dinospark.model.CropLayout;
 import io.dinospark.teacher.Center;
 import io.dinospark.teacher.ExecutorTeacher;
@@ -29,9 +28,20 @@ import io.dinospark.teacher.TeacherTargets;
  */
 final class WorkerStep implements FlatMapFunction<Iterator<ImageRef>, WorkerStep.Output> {
 
-    /** A worker's minibatches, its summed raw teacher logits and what it saw. */
-    record Output(List<DataSet> minibatches, INDArray logitSum, long globalCrops, double entropySum,
-            List<SkippedImage> skipped) implements Serializable {
+    /** A worker's minibatches and what the driver needs of its step. */
+    record Output(List<DataSet> minibatches, Totals totals) implements Serializable {
+    }
+
+    /**
+     * What the driver collects of a worker's step: the summed raw teacher logits over its global crops (the
+     * center's update), their number, the summed teacher entropy, and the images it skipped.
+     */
+    record Totals(INDArray logitSum, long globalCrops, double entropySum, long skipped) implements Serializable {
+
+        Totals plus(Totals other) {
+            return new Totals(logitSum.add(other.logitSum), globalCrops + other.globalCrops,
+                    entropySum + other.entropySum, skipped + other.skipped);
+        }
     }
 
     private final CropRowsReader reader;
@@ -62,20 +72,26 @@ final class WorkerStep implements FlatMapFunction<Iterator<ImageRef>, WorkerStep
         CropBatch batch = reader.read(refs, epoch, hadoop.value());
         INDArray rows = batch.rows();
         if (rows.rows() == 0) {
-            return List.of(new Output(List.of(), Nd4j.zeros(rows.dataType(), 1, k), 0, 0, batch.skipped())).iterator();
+            Totals nothing = new Totals(Nd4j.zeros(rows.dataType(), 1, k), 0, 0, batch.skipped().size());
+            return List.of(new Output(List.of(), nothing)).iterator();
         }
         TeacherState state = teacher.value();
         INDArray globals = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, layout.rowWidth(0)));
         INDArray logits = ExecutorTeacher.logits(networkJson.value(), state, globals);
         INDArray targets = TeacherTargets.probabilities(logits, state.center(), state.temperature());
         List<DataSet> minibatches = new ArrayList<>();
-        for (long from = 0; from < rows.rows(); from += minibatch) {
-            long to = Math.min(rows.rows(), from + minibatch);
-            minibatches.add(new DataSet(rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(),
-                    targets.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup()));
+        if (rows.rows() <= minibatch) {
+            minibatches.add(new DataSet(rows, targets)); // averaging frequency 1: the rows are the minibatch
+        } else {
+            for (long from = 0; from < rows.rows(); from += minibatch) {
+                long to = Math.min(rows.rows(), from + minibatch);
+                minibatches.add(new DataSet(rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(),
+                        targets.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup()));
+            }
         }
         long crops = 2 * rows.rows();
-        double entropySum = TeacherTargets.meanEntropy(targets, k) * crops;
-        return List.of(new Output(minibatches, Center.logitSum(logits, k), crops, entropySum, batch.skipped())).iterator();
+        Totals totals = new Totals(Center.logitSum(logits, k), crops, TeacherTargets.meanEntropy(targets, k) * crops,
+                batch.skipped().size());
+        return List.of(new Output(minibatches, totals)).iterator();
     }
 }

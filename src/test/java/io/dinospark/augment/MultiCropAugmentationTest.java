@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dinospark.config.AugmentConfig;
 import io.dinospark.config.ConfigLoader;
+import io.dinospark.model.CropLayout;
 import io.dinospark.config.CropConfig;
 import io.dinospark.config.Range;
 import io.dinospark.data.RgbImage;
@@ -29,7 +30,7 @@ class MultiCropAugmentationTest {
     void writesOneFullRowAtTheOffsetWithinTheNormalisedRange() {
         int width = augmentation.rowWidth();
         assertEquals(2 * 3 * 32 * 32 + 3 * 3 * 16 * 16, width);
-        assertEquals(augmentation.layout().rowWidth(3), width);
+        assertEquals(new CropLayout(32, 16).rowWidth(3), width);
         float[] out = new float[7 + width + 5];
         Arrays.fill(out, Float.NaN);
         augmentation.apply(image(60, 45, 1), new SplittableRandom(1), out, 7);

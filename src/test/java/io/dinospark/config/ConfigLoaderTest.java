@@ -112,4 +112,13 @@ class ConfigLoaderTest {
     private Path write(String text) throws IOException {
         return Files.writeString(Files.createTempFile(dir, "dino", ".conf"), text);
     }
+
+    @Test
+    void differingKeysCompareASavedRenderingWithAConfiguration() {
+        DinoConfig defaults = ConfigLoader.defaults();
+        String saved = ConfigLoader.render(defaults);
+        assertEquals(List.of(), ConfigLoader.differingKeys(saved, defaults));
+        DinoConfig changed = ConfigLoader.load(null, List.of("optim.lr=1e-3", "data.root=\"hdfs://nn/x\""));
+        assertEquals(List.of("optim.lr", "data.root"), ConfigLoader.differingKeys(saved, changed));
+    }
 }
