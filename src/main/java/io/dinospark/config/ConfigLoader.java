@@ -98,19 +98,24 @@ public final class ConfigLoader {
         return out.toString();
     }
 
-    /**
-     * The keys whose values differ between {@code config} and a configuration as {@link #render} wrote it (a run's
-     * saved {@code config.conf}), in the defaults file's order.
-     */
-    public static List<String> differingKeys(String rendered, DinoConfig config) {
+    /** A configuration as {@link #render} wrote it (a run's or a checkpoint's {@code config.conf}). */
+    public static DinoConfig parseRendered(String rendered) {
         Config saved;
         try {
             saved = ConfigFactory.parseString(rendered);
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Cannot parse a saved configuration: " + e.getMessage());
         }
-        Map<String, Object> before = values(toConfig(saved.withFallback(DEFAULTS).resolve(),
-                leafValues(saved.root(), List.of()).keySet()));
+        rejectUnknownKeys(saved, "in the saved configuration");
+        return toConfig(saved.withFallback(DEFAULTS).resolve(), leafValues(saved.root(), List.of()).keySet());
+    }
+
+    /**
+     * The keys whose values differ between {@code config} and a configuration as {@link #render} wrote it (a run's
+     * saved {@code config.conf}), in the defaults file's order.
+     */
+    public static List<String> differingKeys(String rendered, DinoConfig config) {
+        Map<String, Object> before = values(parseRendered(rendered));
         Map<String, Object> now = values(config);
         return KEYS.stream().filter(key -> !Objects.equals(before.get(key), now.get(key))).toList();
     }
