@@ -50,9 +50,9 @@ public final class LabelledSet {
         if (n >= count) {
             return this;
         }
-        SeededPermutation order = new SeededPermutation(count, seed);
+        long size = count;
         // The permutation's inverse gives each image its position in a seeded order; the first n are kept.
-        JavaRDD<ImageRef> chosen = images.filter(image -> order.inverse(image.id()) < n)
+        JavaRDD<ImageRef> chosen = images.filter(image -> new SeededPermutation(size, seed).inverse(image.id()) < n)
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         return new LabelledSet(role, source, chosen, chosen.count());
     }
