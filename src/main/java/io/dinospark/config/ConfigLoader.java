@@ -257,7 +257,9 @@ public final class ConfigLoader {
                 rangeAt(c, "augment.blur_radius"), doubleAt(c, "augment.solarize_p"),
                 intAt(c, "augment.solarize_threshold"), doubleListAt(c, "augment.mean"),
                 doubleListAt(c, "augment.std"));
-        return new DinoConfig(model, crops, dino, optim, train, augment, data);
+        EvalConfig eval = new EvalConfig(intAt(c, "eval.knn_every"), stringAt(c, "eval.knn_val_root"),
+                intAt(c, "eval.knn_train_images"), intAt(c, "eval.knn_val_images"), intAt(c, "eval.knn_k"));
+        return new DinoConfig(model, crops, dino, optim, train, augment, data, eval);
     }
 
     /** Each key's value in {@code config}; the inverse of {@link #toConfig}. */
@@ -330,6 +332,12 @@ public final class ConfigLoader {
         v.put("data.bytes_column", data.bytesColumn());
         v.put("data.label_column", data.labelColumn());
         v.put("data.path_column", data.pathColumn());
+        EvalConfig eval = config.eval();
+        v.put("eval.knn_every", eval.knnEvery());
+        v.put("eval.knn_val_root", eval.knnValRoot());
+        v.put("eval.knn_train_images", eval.knnTrainImages());
+        v.put("eval.knn_val_images", eval.knnValImages());
+        v.put("eval.knn_k", eval.knnK());
         return v;
     }
 

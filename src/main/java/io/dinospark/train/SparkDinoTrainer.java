@@ -186,6 +186,6 @@ public final class SparkDinoTrainer {
         return new StepReport(step, schedules.totalSteps(), epoch, loss, lr, wd, momentum, teacherTemp, entropy, lnK,
                 loss - entropy, center.value().norm2Number().doubleValue(), used / ((end - start) / 1e9), used,
                 totals.skipped(), (dataDone - broadcastDone) / 1e9,
-                (fitDone - dataDone) / 1e9, (end - fitDone) / 1e9, (broadcastDone - start) / 1e9);
+                (fitDone - dataDone) / 1e9, (end - fitDone) / 1e9, (broadcastDone - start) / 1e9, null, null);
     }
 }
