@@ -1,5 +1,6 @@
 package io.dinospark.eval;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.spark.util.SerializableConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +96,7 @@ public final class FeatureExtractor implements FlatMapFunction<Iterator<ImageRef
             try {
                 view.apply(ImageDecoder.decode(image.encoded(conf), image.path()), rows, used.size() * width);
                 used.add(image);
-            } catch (UndecodableImageException | java.io.IOException e) {
+            } catch (UndecodableImageException | IOException e) {
                 LOG.warn("feature extraction skips image {}: {}", image.path(), e.getMessage());
             }
         }
@@ -102,7 +104,7 @@ public final class FeatureExtractor implements FlatMapFunction<Iterator<ImageRef
             return List.of();
         }
         INDArray views = Nd4j.create(rows, new long[] {batchSize, width}, DataType.FLOAT)
-                .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, used.size()), org.nd4j.linalg.indexing.NDArrayIndex.all());
+                .get(NDArrayIndex.interval(0, used.size()), NDArrayIndex.all());
         INDArray features = ExecutorBackbone.features(model.value(), views.dup());
         List<ImageFeature> out = new ArrayList<>(used.size());
         for (int i = 0; i < used.size(); i++) {

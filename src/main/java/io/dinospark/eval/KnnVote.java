@@ -1,6 +1,7 @@
 package io.dinospark.eval;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public final class KnnVote {
             int[] ranked = neighbours.ranked(q);
             for (int j = 0; j < ks.size(); j++) {
                 int k = ks.get(j);
-                java.util.Arrays.fill(votes, 0);
+                Arrays.fill(votes, 0);
                 for (int i = 0; i < Math.min(k, ranked.length); i++) {
                     votes[neighbours.label(ranked[i])] += Math.exp(neighbours.similarity(ranked[i]) / temperature);
                 }

@@ -1,6 +1,7 @@
 package io.dinospark.eval;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * The {@code k} nearest training images found so far for each query: (similarity, training id, label), kept per
@@ -75,16 +76,16 @@ public final class Neighbours implements Serializable {
         return this;
     }
 
-    /** Query {@code q}'s neighbours, best first: positions into the arrays {@link #similarity} and {@link #label} read. */
+    /** Query {@code q}'s neighbours, best first, as positions for {@link #similarity}, {@link #label}, {@link #trainId}. */
     public int[] ranked(int q) {
         int base = q * k;
         Integer[] order = new Integer[count[q]];
         for (int i = 0; i < order.length; i++) {
             order[i] = base + i;
         }
-        java.util.Arrays.sort(order, (a, b) -> before(similarity[a], id[a], similarity[b], id[b]) ? -1
+        Arrays.sort(order, (a, b) -> before(similarity[a], id[a], similarity[b], id[b]) ? -1
                 : before(similarity[b], id[b], similarity[a], id[a]) ? 1 : 0);
-        return java.util.Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
     }
 
     public float similarity(int position) {
