@@ -44,9 +44,10 @@ final class TrainCommand implements Callable<Integer> {
             long total = steps > 0 ? steps : report.totalSteps();
             double perStep = (System.nanoTime() - start) / 1e9 / (report.step() - first[0] + 1);
             LOG.info(String.format("step %d/%d  epoch %d  loss %.4f (ln K %.2f)  teacher entropy %.3f  lr %.2e"
-                            + "  %.1f images/s  ETA %.0f s", report.step() + 1, total, report.epoch(), report.loss(),
+                            + "  %.1f images/s  ETA %.0f s%s", report.step() + 1, total, report.epoch(), report.loss(),
                     report.lnK(), report.teacherEntropy(), report.lr(), report.imagesPerSecond(),
-                    perStep * (total - report.step() - 1)));
+                    perStep * (total - report.step() - 1), report.knnTop1() == null ? ""
+                            : String.format("  online k-NN top-1 %.1f%%", 100 * report.knnTop1())));
         });
         System.out.println("results in " + output + " (stopped before step " + trainer.nextStep() + ")");
         return 0;

@@ -98,19 +98,24 @@ public final class ConfigLoader {
         return out.toString();
     }
 
-    /**
-     * The keys whose values differ between {@code config} and a configuration as {@link #render} wrote it (a run's
-     * saved {@code config.conf}), in the defaults file's order.
-     */
-    public static List<String> differingKeys(String rendered, DinoConfig config) {
+    /** A configuration as {@link #render} wrote it (a run's or a checkpoint's {@code config.conf}). */
+    public static DinoConfig parseRendered(String rendered) {
         Config saved;
         try {
             saved = ConfigFactory.parseString(rendered);
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Cannot parse a saved configuration: " + e.getMessage());
         }
-        Map<String, Object> before = values(toConfig(saved.withFallback(DEFAULTS).resolve(),
-                leafValues(saved.root(), List.of()).keySet()));
+        rejectUnknownKeys(saved, "in the saved configuration");
+        return toConfig(saved.withFallback(DEFAULTS).resolve(), leafValues(saved.root(), List.of()).keySet());
+    }
+
+    /**
+     * The keys whose values differ between {@code config} and a configuration as {@link #render} wrote it (a run's
+     * saved {@code config.conf}), in the defaults file's order.
+     */
+    public static List<String> differingKeys(String rendered, DinoConfig config) {
+        Map<String, Object> before = values(parseRendered(rendered));
         Map<String, Object> now = values(config);
         return KEYS.stream().filter(key -> !Objects.equals(before.get(key), now.get(key))).toList();
     }
@@ -252,7 +257,9 @@ public final class ConfigLoader {
                 rangeAt(c, "augment.blur_radius"), doubleAt(c, "augment.solarize_p"),
                 intAt(c, "augment.solarize_threshold"), doubleListAt(c, "augment.mean"),
                 doubleListAt(c, "augment.std"));
-        return new DinoConfig(model, crops, dino, optim, train, augment, data);
+        EvalConfig eval = new EvalConfig(intAt(c, "eval.knn_every"), stringAt(c, "eval.knn_val_root"),
+                intAt(c, "eval.knn_train_images"), intAt(c, "eval.knn_val_images"), intAt(c, "eval.knn_k"));
+        return new DinoConfig(model, crops, dino, optim, train, augment, data, eval);
     }
 
     /** Each key's value in {@code config}; the inverse of {@link #toConfig}. */
@@ -325,6 +332,12 @@ public final class ConfigLoader {
         v.put("data.bytes_column", data.bytesColumn());
         v.put("data.label_column", data.labelColumn());
         v.put("data.path_column", data.pathColumn());
+        EvalConfig eval = config.eval();
+        v.put("eval.knn_every", eval.knnEvery());
+        v.put("eval.knn_val_root", eval.knnValRoot());
+        v.put("eval.knn_train_images", eval.knnTrainImages());
+        v.put("eval.knn_val_images", eval.knnValImages());
+        v.put("eval.knn_k", eval.knnK());
         return v;
     }
 

@@ -9,7 +9,13 @@ import java.io.Serializable;
  * defaults in {@code dino-defaults.conf}, a file in {@code conf/} and {@code key=value} overrides.
  */
 public record DinoConfig(ModelConfig model, CropConfig crops, DistillationConfig dino, OptimConfig optim,
-        TrainConfig train, AugmentConfig augment, DataConfig data) implements Serializable {
+        TrainConfig train, AugmentConfig augment, DataConfig data, EvalConfig eval) implements Serializable {
+
+    /** A configuration without online evaluation ({@link EvalConfig#OFF}). */
+    public DinoConfig(ModelConfig model, CropConfig crops, DistillationConfig dino, OptimConfig optim,
+            TrainConfig train, AugmentConfig augment, DataConfig data) {
+        this(model, crops, dino, optim, train, augment, data, EvalConfig.OFF);
+    }
 
     /** The checks that span sections; each section's own are in its record. */
     public DinoConfig {

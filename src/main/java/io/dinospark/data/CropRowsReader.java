@@ -1,7 +1,6 @@
 package io.dinospark.data;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -50,8 +48,7 @@ public final class CropRowsReader implements Serializable {
         List<SkippedImage> skipped = new ArrayList<>();
         for (ImageRef image : images) {
             try {
-                byte[] encoded = image.bytes() != null ? image.bytes() : bytes(image.path(), hadoop);
-                RgbImage decoded = ImageDecoder.decode(encoded, image.path());
+                RgbImage decoded = ImageDecoder.decode(image.encoded(hadoop), image.path());
                 SplittableRandom rng = new SplittableRandom(RunSeeds.imageCrops(runSeed, epoch, image.id()));
                 augmentation.apply(decoded, rng, data, used.size() * width);
                 used.add(image);
@@ -69,12 +66,5 @@ public final class CropRowsReader implements Serializable {
     private static SkippedImage skip(ImageRef image, String reason, String message) {
         LOG.warn("skipping image {}: {}", image.path(), message);
         return new SkippedImage(image.path(), reason, message);
-    }
-
-    private static byte[] bytes(String path, Configuration hadoop) throws IOException {
-        Path p = new Path(path);
-        try (InputStream in = p.getFileSystem(hadoop).open(p)) {
-            return in.readAllBytes();
-        }
     }
 }

@@ -1,6 +1,11 @@
 package io.dinospark.data;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * One image of a data set, as executors pass it around: a stable id (its rank in the catalog's order), where it
@@ -12,6 +17,17 @@ public record ImageRef(long id, String path, String label, byte[] bytes) impleme
     /** An image stored as a file, read when a step needs it. */
     public static ImageRef file(long id, String path, String label) {
         return new ImageRef(id, path, label, null);
+    }
+
+    /** The image's encoded bytes: those of its table row, else read from its path. */
+    public byte[] encoded(Configuration hadoop) throws IOException {
+        if (bytes != null) {
+            return bytes;
+        }
+        Path p = new Path(path);
+        try (InputStream in = p.getFileSystem(hadoop).open(p)) {
+            return in.readAllBytes();
+        }
     }
 
     ImageRef withId(long newId) {

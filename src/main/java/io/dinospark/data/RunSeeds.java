@@ -18,4 +18,9 @@ public final class RunSeeds {
     public static long imageCrops(long runSeed, int epoch, long imageId) {
         return SeededPermutation.mix(SeededPermutation.mix(SeededPermutation.mix(runSeed) ^ 0x5DEECE66DL + epoch) + imageId);
     }
+
+    /** Seed of the images an evaluation samples from a set (the online k-NN's subsets). */
+    public static long evaluationSample(long runSeed) {
+        return SeededPermutation.mix(SeededPermutation.mix(runSeed) ^ 0x6E4B4E4EL);
+    }
 }

@@ -39,8 +39,11 @@ public record CropLayout(int globalSize, int localSize) implements java.io.Seria
         return (int) (rest / localLength());
     }
 
-    /** Total crops (views) in a row of this width. */
+    /**
+     * Total crops (views) in a row of this width. A row of exactly one global-size image is one view: evaluation
+     * feeds each image once, resized and center-cropped to the global size.
+     */
     public int views(long rowWidth) {
-        return GLOBAL_CROPS + localCrops(rowWidth);
+        return rowWidth == globalLength() ? 1 : GLOBAL_CROPS + localCrops(rowWidth);
     }
 }

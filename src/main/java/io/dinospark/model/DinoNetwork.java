@@ -35,10 +35,7 @@ public final class DinoNetwork {
         CropConfig c = config.crops();
         OptimConfig o = config.optim();
         CropLayout crops = new CropLayout(c.globalSize(), c.localSize());
-        MultiCropBackbone backbone = m.arch().isVit()
-                ? new MultiCropViT(crops, m.patchSize(), m.embedDim(), m.depth(), m.numHeads(),
-                        (int) Math.round(m.embedDim() * m.mlpRatio()), m.qkvBias(), m.dropPathRate())
-                : new MultiCropConvNet(crops, m.convChannels());
+        MultiCropBackbone backbone = backbone(config);
         return new NeuralNetConfiguration.Builder()
                 .seed(config.train().seed())
                 .dataType(DataType.FLOAT)
@@ -56,6 +53,16 @@ public final class DinoNetwork {
                 .layer(new LossLayer.Builder(new DinoLoss(config.dino().studentTemp())).activation(Activation.IDENTITY).build())
                 .setInputType(InputType.feedForward(crops.rowWidth(c.localNumber())))
                 .build();
+    }
+
+    /** Layer 0's configuration: the backbone of {@code config}'s model, for its crop sizes. */
+    public static MultiCropBackbone backbone(DinoConfig config) {
+        ModelConfig m = config.model();
+        CropLayout crops = new CropLayout(config.crops().globalSize(), config.crops().localSize());
+        return m.arch().isVit()
+                ? new MultiCropViT(crops, m.patchSize(), m.embedDim(), m.depth(), m.numHeads(),
+                        (int) Math.round(m.embedDim() * m.mlpRatio()), m.qkvBias(), m.dropPathRate())
+                : new MultiCropConvNet(crops, m.convChannels());
     }
 
     /** A new, initialised network (student, or teacher before its parameters are set). */

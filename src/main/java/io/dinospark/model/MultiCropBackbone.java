@@ -38,8 +38,14 @@ public abstract class MultiCropBackbone extends DinoSameDiffLayer {
         return new CropLayout(globalSize, localSize);
     }
 
+    /**
+     * The backbone as evaluation reads it: no stochastic depth, and the feature made of the last {@code blocks}
+     * blocks' outputs (ViT: CLS tokens, concatenated). The parameters are laid out as this backbone's.
+     */
+    public abstract MultiCropBackbone forEvaluation(int blocks);
+
     /** Width of the feature of one crop. */
-    abstract int featureDim();
+    public abstract int featureDim();
 
     /**
      * Features of a group's crops, {@code [B * group.count(), featureDim]}, rows in (image, crop) order.
@@ -61,9 +67,10 @@ public abstract class MultiCropBackbone extends DinoSameDiffLayer {
         CropLayout layout = cropLayout();
         long width = input.getShape()[1];
         int views = layout.views(width);
-        long globalEnd = CropLayout.GLOBAL_CROPS * layout.globalLength();
+        int globals = Math.min(views, CropLayout.GLOBAL_CROPS); // 1 for an evaluation row of one image
+        long globalEnd = globals * layout.globalLength();
         List<SDVariable> features = new ArrayList<>();
-        features.add(group(sd, input, params, mask, new CropGroup(globalSize, 0, CropLayout.GLOBAL_CROPS, views), 0, globalEnd));
+        features.add(group(sd, input, params, mask, new CropGroup(globalSize, 0, globals, views), 0, globalEnd));
         if (views > CropLayout.GLOBAL_CROPS) {
             features.add(group(sd, input, params, mask, new CropGroup(localSize, CropLayout.GLOBAL_CROPS, views, views),
                     globalEnd, width));

@@ -29,7 +29,7 @@ public class MultiCropConvNet extends MultiCropBackbone {
     }
 
     @Override
-    int featureDim() {
+    public int featureDim() {
         return channels[channels.length - 1];
     }
 
@@ -52,6 +52,20 @@ public class MultiCropConvNet extends MultiCropBackbone {
             ParamInit.uniformFanIn(params.get("c" + s + "W"), fanIn); // PyTorch's Conv2d default
             ParamInit.uniformFanIn(params.get("c" + s + "B"), fanIn);
         }
+    }
+
+    /** The convolutional backbone has one feature, its pooled last stage: {@code blocks} must be 1. */
+    @Override
+    public MultiCropConvNet forEvaluation(int blocks) {
+        if (blocks != 1) {
+            throw new IllegalArgumentException("the convolutional backbone has one feature (its pooled last stage),"
+                    + " so it takes 1 block, not " + blocks);
+        }
+        MultiCropConvNet copy = new MultiCropConvNet();
+        copy.setGlobalSize(getGlobalSize());
+        copy.setLocalSize(getLocalSize());
+        copy.channels = channels.clone();
+        return copy;
     }
 
     @Override

@@ -30,6 +30,8 @@ public class MultiCropViT extends MultiCropBackbone {
     private int mlpHiddenDim;
     private boolean qkvBias;
     private double dropPathRate;
+    /** Blocks whose CLS tokens (each after the final LayerNorm) are concatenated into the feature; 1 in training. */
+    private int outputBlocks = 1;
 
     public MultiCropViT() {
     }
@@ -54,8 +56,24 @@ public class MultiCropViT extends MultiCropBackbone {
     }
 
     @Override
-    int featureDim() {
-        return embedDim;
+    public int featureDim() {
+        return embedDim * outputBlocks;
+    }
+
+    /**
+     * This backbone with the CLS tokens of its last {@code blocks} blocks as the feature, each after the final
+     * LayerNorm, concatenated oldest first (the reference's {@code get_intermediate_layers}, which its linear probe
+     * reads); stochastic depth off. Its parameters are laid out as this one's.
+     */
+    @Override
+    public MultiCropViT forEvaluation(int blocks) {
+        if (blocks < 1 || blocks > depth) {
+            throw new IllegalArgumentException("a ViT of depth " + depth + " has 1 to " + depth
+                    + " blocks to take CLS tokens from, not " + blocks);
+        }
+        MultiCropViT copy = new MultiCropViT(cropLayout(), patchSize, embedDim, depth, numHeads, mlpHiddenDim, qkvBias, 0.0);
+        copy.outputBlocks = blocks;
+        return copy;
     }
 
     private int nativeGrid() {
@@ -118,11 +136,17 @@ public class MultiCropViT extends MultiCropBackbone {
         SDVariable keep = dropPathRate > 0 ? mask.reshape(-1, group.views(), 2L * depth)
                 .get(SDIndex.all(), SDIndex.interval(group.firstView(), group.endView()), SDIndex.all())
                 .reshape(-1, 2L * depth) : null;
+        SDVariable[] cls = new SDVariable[outputBlocks];
         for (int i = 0; i < depth; i++) {
             x = block(sd, x, p, i, tokens, keep);
+            int output = i - (depth - outputBlocks);
+            if (output >= 0) {
+                // LayerNorm works per token, so normalising the CLS rows alone equals taking them after norm(x).
+                SDVariable token = x.reshape(-1, tokens, embedDim).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
+                cls[output] = GraphOps.layerNorm(sd, token, p.get("normg"), p.get("normb"), LAYER_NORM_EPS);
+            }
         }
-        x = GraphOps.layerNorm(sd, x, p.get("normg"), p.get("normb"), LAYER_NORM_EPS);
-        return x.reshape(-1, tokens, embedDim).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
+        return outputBlocks == 1 ? cls[0] : sd.concat(1, cls);
     }
 
     /** Patch embedding, CLS token and (interpolated) position embeddings: tokens as rows, {@code [B' * T, D]}. */
@@ -231,5 +255,7 @@ public class MultiCropViT extends MultiCropBackbone {
     public boolean isQkvBias() { return qkvBias; }
     public void setQkvBias(boolean qkvBias) { this.qkvBias = qkvBias; }
     public double getDropPathRate() { return dropPathRate; }
+    public int getOutputBlocks() { return outputBlocks; }
+    public void setOutputBlocks(int outputBlocks) { this.outputBlocks = outputBlocks; }
     public void setDropPathRate(double dropPathRate) { this.dropPathRate = dropPathRate; }
 }

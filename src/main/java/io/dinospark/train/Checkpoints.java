@@ -37,6 +37,10 @@ public final class Checkpoints {
     public record State(long nextStep, MultiLayerNetwork student, INDArray teacher, INDArray center, String config) {
     }
 
+    /** What evaluation needs of a checkpoint: the teacher's parameters, the configuration, and the steps trained. */
+    public record Teacher(long step, INDArray params, String config) {
+    }
+
     private final Path directory;
     private final FileSystem fs;
     private final int keep;
@@ -81,6 +85,22 @@ public final class Checkpoints {
         return Optional.of(new State(Long.parseLong(readText(new Path(dir, "step.txt")).trim()), student,
                 readArray(new Path(dir, "teacher.bin")), readArray(new Path(dir, "center.bin")),
                 readText(new Path(dir, RunOutput.CONFIG_FILE))));
+    }
+
+    /**
+     * The teacher of the newest complete checkpoint, without the student.
+     *
+     * @throws IOException naming the run directory if it has no checkpoint
+     */
+    public Teacher latestTeacher() throws IOException {
+        List<Path> complete = complete();
+        if (complete.isEmpty()) {
+            throw new java.io.FileNotFoundException("no checkpoint in " + directory + ": train the run first"
+                    + " (train --output " + directory.getParent() + ")");
+        }
+        Path dir = complete.get(complete.size() - 1);
+        return new Teacher(Long.parseLong(readText(new Path(dir, "step.txt")).trim()),
+                readArray(new Path(dir, "teacher.bin")), readText(new Path(dir, RunOutput.CONFIG_FILE)));
     }
 
     private List<Path> complete() throws IOException {

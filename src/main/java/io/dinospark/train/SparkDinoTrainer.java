@@ -20,13 +20,11 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.dinospark.config.DataConfig;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.TrainConfig;
 import io.dinospark.data.CropRowsReader;
 import io.dinospark.data.EpochPlan;
 import io.dinospark.data.ImageCatalog;
-import io.dinospark.data.ImageLayout;
 import io.dinospark.data.ImageRef;
 import io.dinospark.data.ImageSource;
 import io.dinospark.model.CropLayout;
@@ -62,7 +60,7 @@ public final class SparkDinoTrainer {
     public SparkDinoTrainer(SparkSession spark, DinoConfig config, Optional<Checkpoints.State> checkpoint) {
         this.config = config;
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        this.catalog = ImageCatalog.list(spark, source(config.data()));
+        this.catalog = ImageCatalog.list(spark, ImageSource.of(config.data()));
         TrainConfig t = config.train();
         long stepsPerEpoch = catalog.count() / t.imagesPerStep();
         if (stepsPerEpoch == 0) {
@@ -95,13 +93,6 @@ public final class SparkDinoTrainer {
     /** Everything a checkpoint needs to resume this run after {@link #nextStep()} - 1. */
     public Checkpoints.State state(String configText) {
         return new Checkpoints.State(nextStep, studentNetwork(), teacher.params(), center.value(), configText);
-    }
-
-    static ImageSource source(DataConfig data) {
-        ImageLayout layout = ImageLayout.parse(data.layout());
-        return layout == ImageLayout.PARQUET
-                ? ImageSource.parquet(data.root(), data.bytesColumn(), data.labelColumn(), data.pathColumn())
-                : ImageSource.files(data.root(), layout);
     }
 
     public Schedules schedules() {
@@ -195,6 +186,6 @@ public final class SparkDinoTrainer {
         return new StepReport(step, schedules.totalSteps(), epoch, loss, lr, wd, momentum, teacherTemp, entropy, lnK,
                 loss - entropy, center.value().norm2Number().doubleValue(), used / ((end - start) / 1e9), used,
                 totals.skipped(), (dataDone - broadcastDone) / 1e9,
-                (fitDone - dataDone) / 1e9, (end - fitDone) / 1e9, (broadcastDone - start) / 1e9);
+                (fitDone - dataDone) / 1e9, (end - fitDone) / 1e9, (broadcastDone - start) / 1e9, null, null);
     }
 }

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import io.dinospark.config.ConfigException;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
+import io.dinospark.eval.KnnEvaluation;
+import io.dinospark.eval.OnlineKnn;
 
 /**
  * A training run in its output directory: starts fresh, or resumes from the directory's latest checkpoint when
@@ -47,11 +49,17 @@ public final class TrainingRun {
             LOG.info("resuming the run in {} at step {}", output, resume.get().nextStep());
         }
         SparkDinoTrainer trainer = new SparkDinoTrainer(spark, config, resume);
+        OnlineKnn knn = config.eval().knnEvery() > 0 ? OnlineKnn.create(spark, config) : null;
         long total = trainer.schedules().totalSteps();
         long until = steps > 0 ? Math.min(steps, total) : total;
         long every = config.train().checkpointEvery() > 0 ? config.train().checkpointEvery() : trainer.schedules().stepsPerEpoch();
         try (RunOutput run = new RunOutput(output, config, hadoop, trainer.nextStep())) {
-            trainer.train(until, report -> {
+            trainer.train(until, stepReport -> {
+                StepReport report = stepReport;
+                if (knn != null && knn.due(trainer.nextStep())) {
+                    KnnEvaluation.Row accuracy = knn.evaluate(trainer.teacherParams());
+                    report = report.withKnn(accuracy.top1(), accuracy.top5());
+                }
                 run.write(report);
                 progress.accept(report);
                 if (trainer.nextStep() % every == 0 && trainer.nextStep() < until) {

@@ -89,7 +89,7 @@ class ConfigLoaderTest {
                 .map(line -> line.replaceFirst("^# ", "").split(" = ")[0]).toList();
         assertEquals(ConfigLoader.describeKeys().stream().map(ConfigLoader.KeyHelp::key).toList(), keys);
         assertEquals("model.arch", keys.get(0));
-        assertEquals("data.path_column", keys.get(keys.size() - 1));
+        assertEquals("eval.knn_k", keys.get(keys.size() - 1));
         assertTrue(text.contains("crops.global_scale = [0.4, 1.0]\n"), text);
         assertTrue(text.contains("# model.embed_dim = 384  (implied by model.arch = vit_small)\n"), text);
     }
@@ -97,7 +97,7 @@ class ConfigLoaderTest {
     @Test
     void everyKeyHasADescriptionAndItsDefault() {
         List<ConfigLoader.KeyHelp> keys = ConfigLoader.describeKeys();
-        assertEquals(60, keys.size());
+        assertEquals(65, keys.size());
         for (ConfigLoader.KeyHelp key : keys) {
             assertFalse(key.description().isBlank(), key.key());
             assertFalse(key.defaultValue().isBlank(), key.key());

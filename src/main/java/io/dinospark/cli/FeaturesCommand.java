@@ -1,0 +1,52 @@
+package io.dinospark.cli;
+
+import java.util.concurrent.Callable;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+import io.dinospark.data.ImageCatalog;
+import io.dinospark.eval.FeatureExport;
+import io.dinospark.eval.FeatureExtractor;
+import io.dinospark.eval.FeatureModel;
+import io.dinospark.eval.TrainedRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Exports a run's teacher features of a set of images, with their paths and labels, as Parquet. */
+@Command(name = "features", mixinStandardHelpOptions = true,
+        description = "Write the features of a run's newest teacher for a set of images as a Parquet table:"
+                + " path, label (null when unlabelled), feature (array of float).")
+final class FeaturesCommand implements Callable<Integer> {
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory (any Hadoop FileSystem URI).")
+    String run;
+
+    @Option(names = "--images", paramLabel = "ROOT",
+            description = "Images, laid out as the run's data; labels are optional (default: the run's data.root).")
+    String images;
+
+    @Option(names = "--out", required = true, paramLabel = "TABLE", description = "Parquet output (must not exist).")
+    String out;
+
+    @Option(names = "--blocks", defaultValue = "1", paramLabel = "N",
+            description = "ViT: concatenate the CLS tokens of the last N blocks (1: the usual feature). Default: ${DEFAULT-VALUE}.")
+    int blocks;
+
+    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
+            description = "Images per feature-extraction batch on an executor. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        SparkSession spark = SparkSession.builder().appName("dino-spark features").getOrCreate();
+        TrainedRun trained = TrainedRun.load(run, spark.sparkContext().hadoopConfiguration());
+        ImageCatalog catalog = ImageCatalog.list(spark, trained.images(images));
+        Broadcast<FeatureModel> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(trained.teacher(blocks));
+        FeatureExport.write(spark, FeatureExtractor.extract(catalog.images(), trained.config().crops().globalSize(),
+                trained.config().augment(), batchSize, model), out);
+        System.out.printf("wrote the features of %d images (teacher at step %d) to %s%n", catalog.count(), trained.step(), out);
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+package io.dinospark.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+
+import io.dinospark.eval.EvalResults;
+import io.dinospark.eval.FeatureModel;
+import io.dinospark.eval.KnnEvaluation;
+import io.dinospark.eval.LabelledSet;
+import io.dinospark.eval.TrainedRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Weighted k-NN of a run's teacher features against the random-init and raw-pixel baselines. */
+@Command(name = "knn", mixinStandardHelpOptions = true,
+        description = {"Weighted k-NN (the paper's protocol: cosine similarity, votes exp(sim / T)) of the CLS features"
+                + " of a run's newest teacher, a randomly initialised backbone and the raw pixels; prints the table and"
+                + " writes <run>/eval/knn.json."})
+final class KnnCommand implements Callable<Integer> {
+
+    @Mixin
+    EvalOptions options;
+
+    @Option(names = "--k", split = ",", defaultValue = "10,20,100,200", paramLabel = "K",
+            description = "Numbers of neighbours, comma-separated. Default: ${DEFAULT-VALUE}.")
+    List<Integer> ks;
+
+    @Option(names = "--temperature", defaultValue = "0.07", description = "Vote temperature T. Default: ${DEFAULT-VALUE}.")
+    double temperature;
+
+    @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also evaluate the random-init backbone and the raw pixels (--no-baselines: the teacher only).")
+    boolean baselines;
+
+    @Override
+    public Integer call() throws Exception {
+        SparkSession spark = SparkSession.builder().appName("dino-spark knn").getOrCreate();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        TrainedRun run = TrainedRun.load(options.run, hadoop);
+        LabelledSet train = LabelledSet.list(spark, run.images(options.train), "train");
+        LabelledSet val = LabelledSet.list(spark, run.images(options.val), "val");
+        KnnEvaluation knn = new KnnEvaluation(train, val, run.config().crops().globalSize(), run.config().augment(),
+                options.batchSize, ks, temperature);
+        List<FeatureModel> models = new ArrayList<>(List.of(run.teacher(1)));
+        if (baselines) {
+            models.add(FeatureModel.randomInit(run.config(), 1));
+            models.add(FeatureModel.rawPixels());
+        }
+        List<KnnEvaluation.Row> rows = new ArrayList<>();
+        for (FeatureModel model : models) {
+            rows.addAll(knn.evaluate(model));
+        }
+        var file = EvalResults.writeKnn(options.run, new EvalResults.Knn(run.step(), rows), hadoop);
+        System.out.printf("weighted k-NN (T %s) of %s at step %d: %d train, %d val images%n", temperature, options.run,
+                run.step(), train.count(), val.count());
+        System.out.print(table(rows));
+        System.out.println("written to " + file);
+        return 0;
+    }
+
+    static String table(List<KnnEvaluation.Row> rows) {
+        StringBuilder out = new StringBuilder(String.format("%-12s %5s %8s %8s%n", "features", "k", "top-1", "top-5"));
+        for (KnnEvaluation.Row r : rows) {
+            out.append(String.format("%-12s %5d %7.2f%% %7.2f%%%n", r.features(), r.k(), 100 * r.top1(), 100 * r.top5()));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,70 @@
+package io.dinospark.eval;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A run's evaluation results, {@code <run>/eval/}, as the {@code report} command reads them:
+ * {@code knn.json} = {@code {"checkpointStep": N, "rows": [{"features", "k", "top1", "top5"}, ...]}} and
+ * {@code linear.json} = {@code {"checkpointStep": N, "top1": ..., "top5": ...}}; accuracies are fractions.
+ */
+public final class EvalResults {
+
+    public static final String DIRECTORY = "eval";
+    public static final String KNN_FILE = "knn.json";
+    public static final String LINEAR_FILE = "linear.json";
+
+    /** {@code eval/knn.json}. */
+    public record Knn(long checkpointStep, List<KnnEvaluation.Row> rows) {
+    }
+
+    /** {@code eval/linear.json}. */
+    public record Linear(long checkpointStep, double top1, double top5) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EvalResults() {
+    }
+
+    public static Path writeKnn(String runDirectory, Knn result, Configuration hadoop) throws IOException {
+        return write(runDirectory, KNN_FILE, result, hadoop);
+    }
+
+    public static Path writeLinear(String runDirectory, Linear result, Configuration hadoop) throws IOException {
+        return write(runDirectory, LINEAR_FILE, result, hadoop);
+    }
+
+    public static Knn readKnn(String runDirectory, Configuration hadoop) throws IOException {
+        return read(runDirectory, KNN_FILE, Knn.class, hadoop);
+    }
+
+    public static Linear readLinear(String runDirectory, Configuration hadoop) throws IOException {
+        return read(runDirectory, LINEAR_FILE, Linear.class, hadoop);
+    }
+
+    private static Path write(String runDirectory, String name, Object result, Configuration hadoop) throws IOException {
+        Path file = new Path(new Path(runDirectory, DIRECTORY), name);
+        FileSystem fs = file.getFileSystem(hadoop);
+        fs.mkdirs(file.getParent());
+        try (OutputStream out = fs.create(file, true)) {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(out, result);
+        }
+        return file;
+    }
+
+    private static <T> T read(String runDirectory, String name, Class<T> type, Configuration hadoop) throws IOException {
+        Path file = new Path(new Path(runDirectory, DIRECTORY), name);
+        try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+            return JSON.readValue(in, type);
+        }
+    }
+}

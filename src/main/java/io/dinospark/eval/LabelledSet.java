@@ -1,0 +1,80 @@
+package io.dinospark.eval;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+
+import io.dinospark.data.ImageCatalog;
+import io.dinospark.data.ImageRef;
+import io.dinospark.data.ImageSource;
+import io.dinospark.data.SeededPermutation;
+
+/** A labelled image set for evaluation (every image has a class), listed by the executors. */
+public final class LabelledSet {
+
+    private final String role;
+    private final ImageSource source;
+    private final JavaRDD<ImageRef> images;
+    private final long count;
+
+    private LabelledSet(String role, ImageSource source, JavaRDD<ImageRef> images, long count) {
+        this.role = role;
+        this.source = source;
+        this.images = images;
+        this.count = count;
+    }
+
+    /**
+     * Lists {@code source} and checks that every image has a label.
+     *
+     * @param role what the set is for, in messages: "train", "val"
+     * @throws IllegalArgumentException naming the root, if it holds no image or an image without a label
+     */
+    public static LabelledSet list(SparkSession spark, ImageSource source, String role) {
+        ImageCatalog catalog = ImageCatalog.list(spark, source);
+        long unlabelled = catalog.images().filter(image -> image.label() == null).count();
+        if (unlabelled > 0) {
+            catalog.release();
+            throw new IllegalArgumentException("the " + role + " set " + source.root() + " (layout "
+                    + source.layout().name().toLowerCase(Locale.ROOT) + ") has " + unlabelled + " of " + catalog.count()
+                    + " images without a label; evaluation needs labelled images: class folders (layout imagenet),"
+                    + " an index.tsv with a label column (layout index) or a label column (layout parquet)");
+        }
+        return new LabelledSet(role, source, catalog.images(), catalog.count());
+    }
+
+    /** At most {@code n} of this set's images, a seeded random choice (the same for the same seed). */
+    public LabelledSet sample(long n, long seed) {
+        if (n >= count) {
+            return this;
+        }
+        long size = count;
+        // The permutation's inverse gives each image its position in a seeded order; the first n are kept.
+        JavaRDD<ImageRef> chosen = images.filter(image -> new SeededPermutation(size, seed).inverse(image.id()) < n)
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        return new LabelledSet(role, source, chosen, chosen.count());
+    }
+
+    /** The sorted class names present in this set. */
+    public List<String> classes() {
+        return images.map(ImageRef::label).distinct().collect().stream().sorted().toList();
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public ImageSource source() {
+        return source;
+    }
+
+    public JavaRDD<ImageRef> images() {
+        return images;
+    }
+
+    public long count() {
+        return count;
+    }
+}
