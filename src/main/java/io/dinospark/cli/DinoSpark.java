@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of dino-spark: {@code dino-spark <subcommand> [--config FILE] [key=value ...]}. */
 @Command(name = "dino-spark", mixinStandardHelpOptions = true, version = "dino-spark 0.1.0",
         description = "DINO self-supervised pretraining on Spark with DL4J.",
-        subcommands = {ConfigCommand.class, PrepareCommand.class, TrainCommand.class, DemoCommand.class})
+        subcommands = {ConfigCommand.class, PrepareCommand.class, TrainCommand.class, DemoCommand.class,
+                AttentionCommand.class, ReportCommand.class})
 public final class DinoSpark implements Runnable {
 
     /** Exit code of a configuration error (picocli uses 2 for usage errors, 1 for other failures). */

@@ -103,16 +103,20 @@ public final class ConfigLoader {
      * saved {@code config.conf}), in the defaults file's order.
      */
     public static List<String> differingKeys(String rendered, DinoConfig config) {
+        Map<String, Object> before = values(parseRendered(rendered));
+        Map<String, Object> now = values(config);
+        return KEYS.stream().filter(key -> !Objects.equals(before.get(key), now.get(key))).toList();
+    }
+
+    /** A configuration as {@link #render} wrote it (a run's or a checkpoint's {@code config.conf}), read back. */
+    public static DinoConfig parseRendered(String rendered) {
         Config saved;
         try {
             saved = ConfigFactory.parseString(rendered);
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Cannot parse a saved configuration: " + e.getMessage());
         }
-        Map<String, Object> before = values(toConfig(saved.withFallback(DEFAULTS).resolve(),
-                leafValues(saved.root(), List.of()).keySet()));
-        Map<String, Object> now = values(config);
-        return KEYS.stream().filter(key -> !Objects.equals(before.get(key), now.get(key))).toList();
+        return toConfig(saved.withFallback(DEFAULTS).resolve(), leafValues(saved.root(), List.of()).keySet());
     }
 
     /** Every key with its default and description, in the order of the defaults file. */
