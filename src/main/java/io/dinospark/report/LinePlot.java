@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
@@ -204,8 +205,9 @@ public final class LinePlot {
         int rowHeight = fm.getHeight();
         int boxWidth = widest + 40;
         int boxHeight = rowHeight * labels.size() + 8;
-        int x0 = a.right() - boxWidth - 8;
-        int y0 = a.top() + 8;
+        Rectangle box = legendBox(a, boxWidth, boxHeight);
+        int x0 = box.x;
+        int y0 = box.y;
         g.setColor(new Color(255, 255, 255, 225));
         g.fillRect(x0, y0, boxWidth, boxHeight);
         g.setColor(GRID);
@@ -220,6 +222,36 @@ public final class LinePlot {
             g.setColor(Color.BLACK);
             g.drawString(labels.get(i), x0 + 34, y + fm.getAscent() / 2 - 1);
         }
+    }
+
+    /** The corner of the plot area where a legend box hides the fewest points and reference lines. */
+    private Rectangle legendBox(PlotArea a, int width, int height) {
+        int[][] corners = {{a.right() - width - 8, a.top() + 8}, {a.right() - width - 8, a.bottom() - height - 8},
+                {a.left() + 8, a.top() + 8}, {a.left() + 8, a.bottom() - height - 8}};
+        Rectangle best = null;
+        long bestHidden = Long.MAX_VALUE;
+        for (int[] corner : corners) {
+            Rectangle box = new Rectangle(corner[0], corner[1], width, height);
+            long hidden = 0;
+            for (Series s : series) {
+                for (int i = 0; i < s.x().length; i++) {
+                    if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i]) && box.contains(a.px(s.x()[i]), a.py(s.y()[i]))) {
+                        hidden++;
+                    }
+                }
+            }
+            for (Marker m : markers) {
+                int y = a.py(m.y());
+                if (y >= box.y && y <= box.y + box.height) {
+                    hidden += 1000; // a reference line is worth seeing whole
+                }
+            }
+            if (hidden < bestHidden) {
+                best = box;
+                bestHidden = hidden;
+            }
+        }
+        return best;
     }
 
     /** The plot area in pixels and the data ranges it shows; y grows downwards in the picture. */
