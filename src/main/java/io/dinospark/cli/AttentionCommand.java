@@ -1,6 +1,7 @@
 package io.dinospark.cli;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -13,6 +14,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -61,20 +63,20 @@ final class AttentionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (images.isEmpty() && data == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give image files, or --data ROOT [--count N]");
+            throw new ParameterException(spec.commandLine(), "give image files, or --data ROOT [--count N]");
         }
         if (out == null && source.run == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--checkpoint needs --out DIR");
+            throw new ParameterException(spec.commandLine(), "--checkpoint needs --out DIR");
         }
         if (count < 1 || minSide < 1 || !(mass > 0 && mass <= 1)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new ParameterException(spec.commandLine(),
                     "--count and --min-side must be >= 1 and --mass in (0, 1]; got " + count + ", " + minSide + ", " + mass);
         }
         Configuration hadoop = new Configuration();
         try {
             Path checkpoint = source.checkpoint != null ? new Path(source.checkpoint)
                     : AttentionExport.latestCheckpoint(new Path(source.run), hadoop);
-            List<Path> files = new java.util.ArrayList<>(images.stream().map(Path::new).toList());
+            List<Path> files = new ArrayList<>(images.stream().map(Path::new).toList());
             if (data != null) {
                 files.addAll(AttentionExport.imagesUnder(new Path(data), count, hadoop));
             }

@@ -10,6 +10,7 @@ import io.dinospark.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Writes a run's report (plots and one HTML page) into {@code <run>/report/}; with --every, again and again. */
@@ -32,7 +33,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (every < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--every must be >= 0, got " + every);
+            throw new ParameterException(spec.commandLine(), "--every must be >= 0, got " + every);
         }
         Configuration hadoop = new Configuration();
         while (true) {

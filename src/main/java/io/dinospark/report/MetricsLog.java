@@ -1,11 +1,13 @@
 package io.dinospark.report;
 
+import java.awt.Color;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -87,7 +89,7 @@ public final class MetricsLog {
     }
 
     /** {@code field} over steps, for the steps that have it as a number (others, e.g. steps without k-NN, are left out). */
-    public Series series(String field, String name, java.awt.Color colour) {
+    public Series series(String field, String name, Color colour) {
         List<double[]> points = new ArrayList<>();
         for (JsonNode step : steps) {
             JsonNode value = step.get(field);
@@ -100,13 +102,13 @@ public final class MetricsLog {
     }
 
     /** The last complete step's value of {@code field}, if it has one. */
-    public java.util.OptionalDouble last(String field) {
+    public OptionalDouble last(String field) {
         for (int i = steps.size() - 1; i >= 0; i--) {
             JsonNode value = steps.get(i).get(field);
             if (value != null && value.isNumber()) {
-                return java.util.OptionalDouble.of(value.asDouble());
+                return OptionalDouble.of(value.asDouble());
             }
         }
-        return java.util.OptionalDouble.empty();
+        return OptionalDouble.empty();
     }
 }

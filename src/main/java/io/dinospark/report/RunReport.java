@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 
 import javax.imageio.ImageIO;
@@ -107,7 +108,7 @@ public final class RunReport {
 
     /** {@code Teacher entropy} becomes {@code teacher-entropy.png}. */
     static String fileName(LinePlot plot) {
-        String title = plot.title().toLowerCase(java.util.Locale.ROOT);
+        String title = plot.title().toLowerCase(Locale.ROOT);
         int paren = title.indexOf(" (");
         return (paren > 0 ? title.substring(0, paren) : title).replaceAll("[^a-z0-9]+", "-") + ".png";
     }
