@@ -9,5 +9,5 @@ fi
 # The Java 17 module opens Spark and ND4J need, kept once in pom.xml.
 read -r -a opens <<< "$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
 # Spark local mode with every core, unless DINO_SPARK_MASTER says otherwise.
-exec java -Xmx8g "${opens[@]}" -Dspark.master="${DINO_SPARK_MASTER:-local[*]}" -Dspark.ui.showConsoleProgress=false \
+exec java -Xmx8g -Djava.awt.headless=true "${opens[@]}" -Dspark.master="${DINO_SPARK_MASTER:-local[*]}" -Dspark.ui.showConsoleProgress=false \
   -Dlog4j2.configurationFile=submit/log4j2-local.properties -cp "target/classes:$(cat target/local-classpath.txt)" io.dinospark.cli.DinoSpark "$@"

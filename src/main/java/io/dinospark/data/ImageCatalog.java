@@ -109,7 +109,7 @@ public final class ImageCatalog {
         }
     }
 
-    static boolean isImageName(String path) {
+    public static boolean isImageName(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1));

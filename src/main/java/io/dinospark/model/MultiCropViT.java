@@ -76,7 +76,8 @@ public class MultiCropViT extends MultiCropBackbone {
         return copy;
     }
 
-    private int nativeGrid() {
+    /** Patches per side of a global crop: the grid the position embeddings are learned for. */
+    int nativeGrid() {
         return getGlobalSize() / patchSize;
     }
 
@@ -187,14 +188,40 @@ public class MultiCropViT extends MultiCropBackbone {
     private SDVariable attention(SameDiff sd, SDVariable h, Map<String, SDVariable> p, int i, int tokens) {
         SDVariable qkv = GraphOps.linear(h, p.get(block(i, "qkvW")), qkvBias ? p.get(block(i, "qkvB")) : null);
         int headDim = embedDim / numHeads;
-        SDVariable q = heads(qkv, 0, tokens, headDim).mul(1.0 / Math.sqrt(headDim));
-        SDVariable k = heads(qkv, 1, tokens, headDim);
         SDVariable v = heads(qkv, 2, tokens, headDim);
-        SDVariable weights = sd.nn().softmax(sd.mmul(q, k, false, true, false), 2);
-        return sd.mmul(weights, v)
+        return sd.mmul(attentionProbabilities(sd, qkv, tokens), v)
                 .reshape(-1, numHeads, tokens, headDim)
                 .permute(0, 2, 1, 3)
                 .reshape(-1, embedDim);
+    }
+
+    /** {@code softmax(q k^T / sqrt(d))} over the keys, {@code [B' * heads, T, T]}, from a block's qkv rows. */
+    private SDVariable attentionProbabilities(SameDiff sd, SDVariable qkv, int tokens) {
+        int headDim = embedDim / numHeads;
+        SDVariable q = heads(qkv, 0, tokens, headDim).mul(1.0 / Math.sqrt(headDim));
+        SDVariable k = heads(qkv, 1, tokens, headDim);
+        return sd.nn().softmax(sd.mmul(q, k, false, true, false), 2);
+    }
+
+    /**
+     * Inference only: the last block's attention probabilities of the CLS query over every token, {@code [B, heads,
+     * 1 + grid * grid]} (the CLS key first, then the patches row-major), for images at the global crops' size,
+     * {@code [B, 3, size, size]}. The same graph code as the forward pass, without stochastic depth: row 0 of
+     * what DINO's {@code get_last_selfattention} gives.
+     */
+    SDVariable lastBlockClsAttention(SameDiff sd, SDVariable images, Map<String, SDVariable> p) {
+        int grid = nativeGrid();
+        int tokens = 1 + grid * grid;
+        SDVariable x = embed(sd, images, p, grid, tokens);
+        int last = depth - 1;
+        for (int i = 0; i < last; i++) {
+            x = block(sd, x, p, i, tokens, null);
+        }
+        SDVariable h = GraphOps.layerNorm(sd, x, p.get(block(last, "ln1g")), p.get(block(last, "ln1b")), LAYER_NORM_EPS);
+        SDVariable qkv = GraphOps.linear(h, p.get(block(last, "qkvW")), qkvBias ? p.get(block(last, "qkvB")) : null);
+        return attentionProbabilities(sd, qkv, tokens)
+                .reshape(-1, numHeads, tokens, tokens)
+                .get(SDIndex.all(), SDIndex.all(), SDIndex.point(0), SDIndex.all());
     }
 
     /** Part {@code which} (q, k or v) of the qkv rows, as {@code [B' * heads, T, headDim]}. */

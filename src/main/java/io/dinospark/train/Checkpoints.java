@@ -2,6 +2,7 @@ package io.dinospark.train;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,18 +74,36 @@ public final class Checkpoints {
 
     /** The newest complete checkpoint, if any. */
     public Optional<State> latest() throws IOException {
+        Optional<Path> dir = latestDirectory();
+        return dir.isEmpty() ? Optional.empty() : Optional.of(load(dir.get()));
+    }
+
+    /** The directory of the newest complete checkpoint, if any. */
+    public Optional<Path> latestDirectory() throws IOException {
         List<Path> complete = complete();
-        if (complete.isEmpty()) {
-            return Optional.empty();
+        return complete.isEmpty() ? Optional.empty() : Optional.of(complete.get(complete.size() - 1));
+    }
+
+    /** The directory of the newest complete checkpoint; an error naming the run when it has none. */
+    public Path newestDirectory() throws IOException {
+        return latestDirectory().orElseThrow(() -> new FileNotFoundException("no checkpoint in " + directory
+                + ": train --output " + directory.getParent() + " writes one every train.checkpoint_every steps"
+                + " (0: every epoch) and when it stops"));
+    }
+
+    /** The checkpoint in {@code dir} (one {@code step-N} directory, of this run or any other). */
+    public State load(Path dir) throws IOException {
+        if (!fs.exists(new Path(dir, "step.txt")) || !fs.exists(new Path(dir, "teacher.bin"))) {
+            throw new IOException("not a checkpoint: " + dir + " (a checkpoint directory holds step.txt, "
+                    + "student.zip, teacher.bin and center.bin)");
         }
-        Path dir = complete.get(complete.size() - 1);
         MultiLayerNetwork student;
         try (InputStream in = fs.open(new Path(dir, "student.zip"))) {
             student = ModelSerializer.restoreMultiLayerNetwork(in, true);
         }
-        return Optional.of(new State(Long.parseLong(readText(new Path(dir, "step.txt")).trim()), student,
+        return new State(Long.parseLong(readText(new Path(dir, "step.txt")).trim()), student,
                 readArray(new Path(dir, "teacher.bin")), readArray(new Path(dir, "center.bin")),
-                readText(new Path(dir, RunOutput.CONFIG_FILE))));
+                readText(new Path(dir, RunOutput.CONFIG_FILE)));
     }
 
     /**
@@ -93,12 +112,7 @@ public final class Checkpoints {
      * @throws IOException naming the run directory if it has no checkpoint
      */
     public Teacher latestTeacher() throws IOException {
-        List<Path> complete = complete();
-        if (complete.isEmpty()) {
-            throw new java.io.FileNotFoundException("no checkpoint in " + directory + ": train the run first"
-                    + " (train --output " + directory.getParent() + ")");
-        }
-        Path dir = complete.get(complete.size() - 1);
+        Path dir = newestDirectory();
         return new Teacher(Long.parseLong(readText(new Path(dir, "step.txt")).trim()),
                 readArray(new Path(dir, "teacher.bin")), readText(new Path(dir, RunOutput.CONFIG_FILE)));
     }

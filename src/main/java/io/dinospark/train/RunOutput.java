@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -55,11 +56,25 @@ public final class RunOutput implements Closeable {
                 }
             }
         }
-        this.metrics = fs.create(file, true);
+        this.metrics = unbufferedCreate(fs, file);
         for (String line : kept) {
             metrics.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
         metrics.hflush();
+    }
+
+    /**
+     * Creates {@code file} so that {@code hflush} makes what was written readable at once. Hadoop's local file system
+     * checksums through a buffer that only close empties: a run's metrics would stay invisible until it ends (and be
+     * lost in a crash). Locally the raw file system is used instead, and the stale checksum file removed, so that
+     * readers going through the checksumming file system do not reject the file.
+     */
+    private static FSDataOutputStream unbufferedCreate(FileSystem fs, Path file) throws IOException {
+        if (fs instanceof ChecksumFileSystem checksummed) {
+            checksummed.delete(checksummed.getChecksumFile(file), false);
+            return checksummed.getRawFileSystem().create(file, true);
+        }
+        return fs.create(file, true);
     }
 
     public Path directory() {
