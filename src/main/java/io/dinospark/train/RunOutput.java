@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,11 +56,24 @@ public final class RunOutput implements Closeable {
                 }
             }
         }
-        this.metrics = fs.create(file, true);
+        this.metrics = metricsStream(fs, file);
         for (String line : kept) {
             metrics.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
         metrics.hflush();
+    }
+
+    /**
+     * Hadoop's local file system checksums what it writes and its {@code hflush} keeps whatever does not fill a
+     * 512-byte checksum chunk and a 4 KB buffer, so lines would appear on local or NFS disks ten at a time, or at the
+     * end. The raw local file system passes {@code hflush} through; the checksum file it would disagree with goes.
+     */
+    private static FSDataOutputStream metricsStream(FileSystem fs, Path file) throws IOException {
+        if (fs instanceof LocalFileSystem local) {
+            local.delete(local.getChecksumFile(file), false);
+            return local.getRawFileSystem().create(file, true);
+        }
+        return fs.create(file, true);
     }
 
     public Path directory() {
