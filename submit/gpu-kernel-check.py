@@ -38,7 +38,8 @@ def elf_section(data, wanted):
 
 def fatbins(path):
     """Yields each fat binary in a file: the whole file if it is one, else those in its .nv_fatbin section."""
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     section = elf_section(data, ".nv_fatbin")
     if section is None:
         section = data
@@ -91,7 +92,7 @@ class Driver:
 
     def check(self, code, call):
         if code != 0:
-            raise SystemExit(f"{call} failed: {self.error_name(code)}")
+            raise RuntimeError(f"{call} failed: {self.error_name(code)}")
 
     def load(self, fatbin):
         module = ctypes.c_void_p()
@@ -108,9 +109,9 @@ def main(paths):
     try:
         driver = Driver()
         print("GPU 0:", driver.description)
-    except OSError as e:
+    except (OSError, RuntimeError) as e:
         driver = None
-        print("no CUDA driver here (" + str(e) + "): listing architectures only")
+        print("no usable GPU here (" + str(e) + "): listing architectures only")
     for path in paths:
         arch_count, outcomes, total = collections.Counter(), collections.Counter(), 0
         for fatbin in fatbins(path):

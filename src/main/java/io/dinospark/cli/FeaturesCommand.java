@@ -44,9 +44,11 @@ final class FeaturesCommand implements Callable<Integer> {
         TrainedRun trained = TrainedRun.load(run, spark.sparkContext().hadoopConfiguration());
         ImageCatalog catalog = ImageCatalog.list(spark, trained.images(images));
         Broadcast<FeatureModel> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(trained.teacher(blocks));
-        FeatureExport.write(spark, FeatureExtractor.extract(catalog.images(), trained.config().crops().globalSize(),
-                trained.config().augment(), batchSize, model), out);
-        System.out.printf("wrote the features of %d images (teacher at step %d) to %s%n", catalog.count(), trained.step(), out);
+        long written = FeatureExport.write(spark, FeatureExtractor.extract(catalog.images(),
+                trained.config().crops().globalSize(), trained.config().augment(), batchSize, model), out);
+        model.destroy();
+        System.out.printf("wrote the features of %d of %d images (teacher at step %d) to %s%n", written, catalog.count(),
+                trained.step(), out);
         return 0;
     }
 }

@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -51,8 +52,13 @@ public final class EvalResults {
         return read(runDirectory, LINEAR_FILE, Linear.class, hadoop);
     }
 
+    /** Where a run's result file {@code name} ({@link #KNN_FILE}, {@link #LINEAR_FILE}) lives. */
+    public static Path file(String runDirectory, String name) {
+        return new Path(new Path(runDirectory, DIRECTORY), name);
+    }
+
     private static Path write(String runDirectory, String name, Object result, Configuration hadoop) throws IOException {
-        Path file = new Path(new Path(runDirectory, DIRECTORY), name);
+        Path file = file(runDirectory, name);
         FileSystem fs = file.getFileSystem(hadoop);
         fs.mkdirs(file.getParent());
         try (OutputStream out = fs.create(file, true)) {
@@ -62,9 +68,11 @@ public final class EvalResults {
     }
 
     private static <T> T read(String runDirectory, String name, Class<T> type, Configuration hadoop) throws IOException {
-        Path file = new Path(new Path(runDirectory, DIRECTORY), name);
+        Path file = file(runDirectory, name);
         try (InputStream in = file.getFileSystem(hadoop).open(file)) {
             return JSON.readValue(in, type);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + " is not a " + type.getSimpleName() + " result: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -24,11 +24,15 @@ public final class FeatureExport {
     private FeatureExport() {
     }
 
-    /** Writes {@code features} to {@code out}; an existing table there is an error, never overwritten. */
-    public static void write(SparkSession spark, JavaRDD<ImageFeature> features, String out) {
+    /**
+     * Writes {@code features} to {@code out}; an existing table there is an error, never overwritten. Returns the
+     * rows written (images that could not be decoded were skipped, and logged, on the executors).
+     */
+    public static long write(SparkSession spark, JavaRDD<ImageFeature> features, String out) {
         // Spark takes a Java array (not a java.util.List) for an array column.
         JavaRDD<Row> rows = features.map(f -> RowFactory.create(f.path(), f.label(), f.feature()));
         spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(out);
+        return read(spark, out).count(); // from the Parquet footers
     }
 
     /** Reads a table {@link #write} wrote. */

@@ -67,31 +67,31 @@ public final class KnnEvaluation {
         }
     }
 
-    public LabelledSet train() {
-        return train;
-    }
-
-    public LabelledSet val() {
-        return val;
-    }
-
     /** One row per k for the features of {@code model}. */
     public List<Row> evaluate(FeatureModel model) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.images().context());
         Broadcast<FeatureModel> features = sc.broadcast(model);
         Broadcast<LabelIndex> classes = sc.broadcast(labels);
-        List<ImageFeature> queries = FeatureExtractor.extract(val.images(), viewSize, augment, batchSize, features).collect();
-        if (queries.isEmpty()) {
-            throw new IllegalArgumentException("no image of the val set " + val.source().root() + " could be read");
+        Broadcast<INDArray> queryFeatures = null;
+        Neighbours neighbours;
+        int[] queryLabels;
+        try {
+            List<ImageFeature> queries = FeatureExtractor.extract(val.images(), viewSize, augment, batchSize, features)
+                    .collect();
+            if (queries.isEmpty()) {
+                throw new IllegalArgumentException("no image of the val set " + val.source().root() + " could be read");
+            }
+            queryLabels = queries.stream().mapToInt(f -> labels.of(f.label())).toArray();
+            queryFeatures = sc.broadcast(KnnSearch.normalizeRows(KnnSearch.matrix(queries)));
+            neighbours = KnnSearch.search(FeatureExtractor.extract(train.images(), viewSize, augment, batchSize, features),
+                    classes, queryFeatures, Collections.max(ks));
+        } finally {
+            if (queryFeatures != null) {
+                queryFeatures.destroy();
+            }
+            classes.destroy();
+            features.destroy();
         }
-        int[] queryLabels = queries.stream().mapToInt(f -> labels.of(f.label())).toArray();
-        Broadcast<INDArray> queryFeatures = sc.broadcast(KnnSearch.normalizeRows(KnnSearch.matrix(queries)));
-        Neighbours neighbours = KnnSearch.search(
-                FeatureExtractor.extract(train.images(), viewSize, augment, batchSize, features), classes,
-                queryFeatures, Collections.max(ks));
-        queryFeatures.destroy();
-        classes.destroy();
-        features.destroy();
         List<Row> rows = new ArrayList<>();
         for (KnnVote.Accuracy a : KnnVote.accuracy(neighbours, queryLabels, labels.size(), ks, temperature)) {
             rows.add(new Row(model.name(), a.k(), a.top1(), a.top5()));

@@ -14,13 +14,11 @@ import io.dinospark.data.SeededPermutation;
 /** A labelled image set for evaluation (every image has a class), listed by the executors. */
 public final class LabelledSet {
 
-    private final String role;
     private final ImageSource source;
     private final JavaRDD<ImageRef> images;
     private final long count;
 
-    private LabelledSet(String role, ImageSource source, JavaRDD<ImageRef> images, long count) {
-        this.role = role;
+    private LabelledSet(ImageSource source, JavaRDD<ImageRef> images, long count) {
         this.source = source;
         this.images = images;
         this.count = count;
@@ -42,7 +40,7 @@ public final class LabelledSet {
                     + " images without a label; evaluation needs labelled images: class folders (layout imagenet),"
                     + " an index.tsv with a label column (layout index) or a label column (layout parquet)");
         }
-        return new LabelledSet(role, source, catalog.images(), catalog.count());
+        return new LabelledSet(source, catalog.images(), catalog.count());
     }
 
     /** At most {@code n} of this set's images, a seeded random choice (the same for the same seed). */
@@ -54,16 +52,14 @@ public final class LabelledSet {
         // The permutation's inverse gives each image its position in a seeded order; the first n are kept.
         JavaRDD<ImageRef> chosen = images.filter(image -> new SeededPermutation(size, seed).inverse(image.id()) < n)
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        return new LabelledSet(role, source, chosen, chosen.count());
+        long chosenCount = chosen.count();
+        images.unpersist(); // the sample is all that is used from here on
+        return new LabelledSet(source, chosen, chosenCount);
     }
 
     /** The sorted class names present in this set. */
     public List<String> classes() {
         return images.map(ImageRef::label).distinct().collect().stream().sorted().toList();
-    }
-
-    public String role() {
-        return role;
     }
 
     public ImageSource source() {

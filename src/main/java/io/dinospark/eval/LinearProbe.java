@@ -66,42 +66,49 @@ public final class LinearProbe {
         int batch = settings.batchSize();
         JavaRDD<DataSet> minibatches = train.mapPartitions(features -> minibatches(features, classes.value(), batch))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        long count = minibatches.count();
-        if (count == 0) {
-            throw new IllegalArgumentException("the linear probe has no training features");
+        try {
+            long count = minibatches.count();
+            if (count == 0) {
+                throw new IllegalArgumentException("the linear probe has no training features");
+            }
+            int dim = (int) minibatches.first().getFeatures().columns();
+            MultiLayerNetwork net = new MultiLayerNetwork(configuration(dim, labels.size(), settings.lr()));
+            net.init();
+            int perWorker = (int) Math.max(1, (count + settings.workers() - 1) / settings.workers());
+            ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(settings.workers(), batch)
+                    .batchSizePerWorker(batch)
+                    .averagingFrequency(perWorker) // once per epoch
+                    .workerPrefetchNumBatches(0)
+                    .saveUpdater(true) // momentum is averaged with the weights
+                    .rddTrainingApproach(RDDTrainingApproach.Direct)
+                    .storageLevel(null) // the minibatches are already cached
+                    .build();
+            SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
+            double peak = settings.lr() * settings.workers() * batch / 256.0;
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                double lr = 0.5 * peak * (1 + Math.cos(Math.PI * epoch / settings.epochs())); // cosine to 0, per epoch
+                spark.getNetwork().setLearningRate(lr);
+                spark.fit(minibatches);
+                LOG.info("linear probe epoch {}/{}: lr {}, loss {}", epoch + 1, settings.epochs(), lr, spark.getScore());
+            }
+            INDArray weights = spark.getNetwork().getParam("0_W").dup();
+            INDArray bias = spark.getNetwork().getParam("0_b").dup();
+            Broadcast<INDArray[]> layer = sc.broadcast(new INDArray[] {weights, bias});
+            long[] correct;
+            try {
+                correct = val.mapPartitions(features -> List.of(score(features, layer.value(), classes.value())).iterator())
+                        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+            } finally {
+                layer.destroy();
+            }
+            if (correct[2] == 0) {
+                throw new IllegalArgumentException("the linear probe has no val features to score");
+            }
+            return new Accuracy((double) correct[0] / correct[2], (double) correct[1] / correct[2]);
+        } finally {
+            minibatches.unpersist();
+            classes.destroy();
         }
-        int dim = (int) minibatches.first().getFeatures().columns();
-        MultiLayerNetwork net = new MultiLayerNetwork(configuration(dim, labels.size(), settings.lr()));
-        net.init();
-        int perWorker = (int) Math.max(1, (count + settings.workers() - 1) / settings.workers());
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(settings.workers(), batch)
-                .batchSizePerWorker(batch)
-                .averagingFrequency(perWorker) // once per epoch
-                .workerPrefetchNumBatches(0)
-                .saveUpdater(true) // momentum is averaged with the weights
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .storageLevel(null) // the minibatches are already cached
-                .build();
-        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, master);
-        double peak = settings.lr() * settings.workers() * batch / 256.0;
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            double lr = 0.5 * peak * (1 + Math.cos(Math.PI * epoch / settings.epochs())); // cosine to 0, per epoch
-            spark.getNetwork().setLearningRate(lr);
-            spark.fit(minibatches);
-            LOG.info("linear probe epoch {}/{}: lr {}, loss {}", epoch + 1, settings.epochs(), lr, spark.getScore());
-        }
-        minibatches.unpersist();
-        INDArray weights = spark.getNetwork().getParam("0_W").dup();
-        INDArray bias = spark.getNetwork().getParam("0_b").dup();
-        Broadcast<INDArray[]> layer = sc.broadcast(new INDArray[] {weights, bias});
-        long[] correct = val.mapPartitions(features -> List.of(score(features, layer.value(), classes.value())).iterator())
-                .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
-        layer.destroy();
-        classes.destroy();
-        if (correct[2] == 0) {
-            throw new IllegalArgumentException("the linear probe has no val features to score");
-        }
-        return new Accuracy((double) correct[0] / correct[2], (double) correct[1] / correct[2]);
     }
 
     static MultiLayerConfiguration configuration(int dim, int classes, double lr) {

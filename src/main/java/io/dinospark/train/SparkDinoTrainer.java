@@ -1,6 +1,5 @@
 package io.dinospark.train;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 

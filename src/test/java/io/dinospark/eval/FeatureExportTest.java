@@ -40,7 +40,7 @@ class FeatureExportTest {
                 3, model);
         List<ImageFeature> expected = features.collect();
         String table = dir.resolve("features-" + layout).toString();
-        FeatureExport.write(LocalSpark.get(), features, table);
+        assertEquals(10, FeatureExport.write(LocalSpark.get(), features, table), "rows written");
         Map<String, Row> read = FeatureExport.read(LocalSpark.get(), table).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("path")), r -> r));
         assertEquals(10, expected.size());
