@@ -35,6 +35,7 @@ public final class TestConfigs {
                 new CropConfig(globalSize, new Range(0.4, 1.0), localCrops, localSize, new Range(0.05, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.996),
                 new OptimConfig(5e-4, 1e-6, 10, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(100, 8, 42, 1, 1, 0, 3, "stop"), ConfigLoader.defaults().augment(), ConfigLoader.defaults().data());
+                new TrainConfig(100, 8, 42, 1, 1, 0, 3, "stop"), ConfigLoader.defaults().augment(), ConfigLoader.defaults().data(),
+                ConfigLoader.defaults().eval());
     }
 }

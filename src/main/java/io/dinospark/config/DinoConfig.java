@@ -11,12 +11,6 @@ import java.io.Serializable;
 public record DinoConfig(ModelConfig model, CropConfig crops, DistillationConfig dino, OptimConfig optim,
         TrainConfig train, AugmentConfig augment, DataConfig data, EvalConfig eval) implements Serializable {
 
-    /** A configuration without online evaluation ({@link EvalConfig#OFF}). */
-    public DinoConfig(ModelConfig model, CropConfig crops, DistillationConfig dino, OptimConfig optim,
-            TrainConfig train, AugmentConfig augment, DataConfig data) {
-        this(model, crops, dino, optim, train, augment, data, EvalConfig.OFF);
-    }
-
     /** The checks that span sections; each section's own are in its record. */
     public DinoConfig {
         int epochs = train.epochs();

@@ -13,9 +13,6 @@ import java.io.Serializable;
 public record EvalConfig(int knnEvery, String knnValRoot, int knnTrainImages, int knnValImages, int knnK)
         implements Serializable {
 
-    /** The defaults: no online k-NN. */
-    public static final EvalConfig OFF = new EvalConfig(0, "", 5000, 1000, 20);
-
     public EvalConfig {
         require(knnEvery >= 0, "eval.knn_every", knnEvery, "must be >= 0 (0: off)");
         require(knnEvery == 0 || !knnValRoot.isBlank(), "eval.knn_val_root", "\"" + knnValRoot + "\"",

@@ -49,7 +49,8 @@ class TrainingThroughputBenchmark {
             TrainConfig t = preset.train();
             DinoConfig config = new DinoConfig(preset.model(), preset.crops(), preset.dino(), preset.optim(),
                     new TrainConfig(t.epochs(), t.batchSizePerWorker(), t.seed(), t.workers(), frequency,
-                            t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite()), preset.augment(), preset.data());
+                            t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite()), preset.augment(), preset.data(),
+                    preset.eval());
             List<StepReport> reports = new ArrayList<>();
             SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config);
             long stop = Math.min(STEPS, trainer.schedules().totalSteps());
@@ -72,7 +73,7 @@ class TrainingThroughputBenchmark {
         int batch = preset.train().workers() * preset.train().batchSizePerWorker();
         DinoConfig config = new DinoConfig(preset.model(), preset.crops(), preset.dino(), preset.optim(),
                 new TrainConfig(preset.train().epochs(), batch, preset.train().seed(), 1, 1, 0, 1, "stop"),
-                preset.augment(), new DataConfig("unused", "imagenet", "image", "label", "path"));
+                preset.augment(), new DataConfig("unused", "imagenet", "image", "label", "path"), preset.eval());
         List<ImageRef> images = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir.resolve("train"))) {
             files.filter(Files::isRegularFile).sorted().forEach(f -> images.add(ImageRef.file(images.size(), f.toString(), null)));

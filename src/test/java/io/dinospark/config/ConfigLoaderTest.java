@@ -28,7 +28,8 @@ class ConfigLoaderTest {
                 new TrainConfig(100, 64, 0, 1, 1, 0, 3, "stop"),
                 new AugmentConfig(new Range(0.75, 4.0 / 3), 0.5, 0.8, 0.4, 0.4, 0.2, 0.1, 0.2, 1.0, 0.1, 0.5,
                         new Range(0.1, 2.0), 0.2, 128, List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225)),
-                new DataConfig("data/train", "imagenet", "image", "label", "path"));
+                new DataConfig("data/train", "imagenet", "image", "label", "path"),
+                new EvalConfig(0, "", 5000, 1000, 20));
         assertEquals(expected, ConfigLoader.defaults());
         assertEquals(expected, ConfigLoader.load(null, List.of()));
     }

@@ -17,7 +17,7 @@ class EvalConfigTest {
     @Test
     void onlineKnnIsOffByDefaultAndRoundTrips() {
         DinoConfig defaults = ConfigLoader.defaults();
-        assertEquals(EvalConfig.OFF, defaults.eval());
+        assertEquals(new EvalConfig(0, "", 5000, 1000, 20), defaults.eval(), "no online k-NN by default");
         DinoConfig on = ConfigLoader.load(null, List.of("eval.knn_every=50", "eval.knn_val_root=\"data/default/val\"",
                 "eval.knn_k=10"));
         assertEquals(new EvalConfig(50, "data/default/val", 5000, 1000, 10), on.eval());

@@ -37,7 +37,8 @@ class SparkDinoTrainerTest {
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         OptimConfig optim = new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1);
         return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite),
-                c.augment(), new DataConfig(root.resolve("train").toString(), "imagenet", "image", "label", "path"));
+                c.augment(), new DataConfig(root.resolve("train").toString(), "imagenet", "image", "label", "path"),
+                c.eval());
     }
 
     @Test
