@@ -44,9 +44,13 @@ public final class OnlineKnn {
                 BATCH_SIZE, List.of(e.knnK()), KnnEvaluation.DEFAULT_TEMPERATURE));
     }
 
-    /** True if the online k-NN runs after the step that leaves the run at {@code nextStep}. */
+    /**
+     * True if the online k-NN runs after the step that leaves the run at {@code nextStep}: the first step (a
+     * baseline: with the learning rate warming up from 0 the teacher is still the initial network) and every
+     * {@code eval.knn_every} steps.
+     */
     public boolean due(long nextStep) {
-        return nextStep % config.eval().knnEvery() == 0;
+        return nextStep == 1 || nextStep % config.eval().knnEvery() == 0;
     }
 
     /** Top-1 and top-5 of the teacher with parameters {@code teacherParams}. */
