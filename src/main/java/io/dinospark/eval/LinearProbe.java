@@ -1,8 +1,10 @@
 package io.dinospark.eval;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -64,7 +66,11 @@ public final class LinearProbe {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.context());
         Broadcast<LabelIndex> classes = sc.broadcast(labels);
         int batch = settings.batchSize();
-        JavaRDD<DataSet> minibatches = train.mapPartitions(features -> minibatches(features, classes.value(), batch))
+        // Image listings are in class order: spread every partition over all of them, then shuffle each, so that a
+        // minibatch mixes the classes as the reference's shuffling loader does.
+        JavaRDD<DataSet> minibatches = train.repartition(Math.max(settings.workers(), train.getNumPartitions()))
+                .mapPartitionsWithIndex((partition, features) -> minibatches(features, classes.value(), batch,
+                        new Random(partition)), false)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long count = minibatches.count();
@@ -121,19 +127,20 @@ public final class LinearProbe {
                 .build();
     }
 
-    private static Iterator<DataSet> minibatches(Iterator<ImageFeature> features, LabelIndex labels, int batch) {
+    /** A partition's features in shuffled minibatches of {@code batch} (the last one smaller). */
+    private static Iterator<DataSet> minibatches(Iterator<ImageFeature> features, LabelIndex labels, int batch,
+            Random random) {
+        List<ImageFeature> all = new ArrayList<>();
+        features.forEachRemaining(all::add);
+        Collections.shuffle(all, random);
         List<DataSet> out = new ArrayList<>();
-        List<ImageFeature> chunk = new ArrayList<>(batch);
-        while (features.hasNext()) {
-            chunk.add(features.next());
-            if (chunk.size() == batch || !features.hasNext()) {
-                INDArray oneHot = Nd4j.zeros(DataType.FLOAT, chunk.size(), labels.size());
-                for (int i = 0; i < chunk.size(); i++) {
-                    oneHot.putScalar(i, labels.of(chunk.get(i).label()), 1);
-                }
-                out.add(new DataSet(KnnSearch.matrix(chunk), oneHot));
-                chunk = new ArrayList<>(batch);
+        for (int from = 0; from < all.size(); from += batch) {
+            List<ImageFeature> chunk = all.subList(from, Math.min(all.size(), from + batch));
+            INDArray oneHot = Nd4j.zeros(DataType.FLOAT, chunk.size(), labels.size());
+            for (int i = 0; i < chunk.size(); i++) {
+                oneHot.putScalar(i, labels.of(chunk.get(i).label()), 1);
             }
+            out.add(new DataSet(KnnSearch.matrix(chunk), oneHot));
         }
         return out.iterator();
     }
