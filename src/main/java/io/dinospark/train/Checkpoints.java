@@ -79,7 +79,7 @@ public final class Checkpoints {
     }
 
     /** The directory of the newest complete checkpoint, if any. */
-    public Optional<Path> latestDirectory() throws IOException {
+    private Optional<Path> latestDirectory() throws IOException {
         List<Path> complete = complete();
         return complete.isEmpty() ? Optional.empty() : Optional.of(complete.get(complete.size() - 1));
     }
@@ -101,7 +101,7 @@ public final class Checkpoints {
         try (InputStream in = fs.open(new Path(dir, "student.zip"))) {
             student = ModelSerializer.restoreMultiLayerNetwork(in, true);
         }
-        return new State(Long.parseLong(readText(new Path(dir, "step.txt")).trim()), student,
+        return new State(readStep(dir), student,
                 readArray(new Path(dir, "teacher.bin")), readArray(new Path(dir, "center.bin")),
                 readText(new Path(dir, RunOutput.CONFIG_FILE)));
     }
@@ -113,8 +113,12 @@ public final class Checkpoints {
      */
     public Teacher latestTeacher() throws IOException {
         Path dir = newestDirectory();
-        return new Teacher(Long.parseLong(readText(new Path(dir, "step.txt")).trim()),
-                readArray(new Path(dir, "teacher.bin")), readText(new Path(dir, RunOutput.CONFIG_FILE)));
+        return new Teacher(readStep(dir), readArray(new Path(dir, "teacher.bin")),
+                readText(new Path(dir, RunOutput.CONFIG_FILE)));
+    }
+
+    private long readStep(Path dir) throws IOException {
+        return Long.parseLong(readText(new Path(dir, "step.txt")).trim());
     }
 
     private List<Path> complete() throws IOException {
