@@ -13,7 +13,7 @@ Connection `spark_default` (Admin > Connections, type Spark; SparkSubmitOperator
   extra: {"deploy-mode": "cluster", "queue": "default", "spark-binary": "spark-submit"}
   For Kubernetes, also put spark.kubernetes.* settings (namespace, container image, service account) into CONF.
 
-Fill in: JAR, CONFIG, OUTPUT_ROOT and the executor sizes below (see submit/yarn-submit.sh for what each sets);
+Fill in: JAR, CONFIG, OUTPUT_ROOT and the executor sizes below (see submit/cluster-settings.sh for what each sets);
 data.root is set in the config file (or add data.root=... to TRAIN_OVERRIDES). The schedule comes from the
 environment variable DINO_SCHEDULE (a cron expression or preset such as "@weekly"; "none" for manual runs only).
 """

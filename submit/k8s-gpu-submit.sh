@@ -16,8 +16,9 @@
 #
 # The jar: mvn -B -Pcuda package -DskipTests (same name as the CPU jar; ND4J's nd4j-cuda-11.6 backend only, no CPU
 # backend). It needs the CUDA 11.6 runtime libraries in the image and a node driver that supports CUDA 11.6; 11.6
-# is the newest CUDA build of ND4J 1.0.0-M2.1. CUDA 11.6 predates Hopper GPUs (H100: CUDA 11.8 and later), so try
-# a short run (--steps 2) on your GPU type first. The driver runs ND4J too (EMA teacher, center), so with the
+# is the newest CUDA build of ND4J 1.0.0-M2.1. Its kernels are built for Kepler to Ampere only: on Hopper (H100,
+# H200) every ND4J op fails (checked on an H200, README "GPU executors"). Check your GPU type with
+# submit/gpu-kernel-check.py, then try a short run (--steps 2). The driver runs ND4J too (EMA teacher, center), so with the
 # CUDA-only jar it gets a GPU as well.
 #
 # The image: Spark 3.5 for Scala 2.13 and a Java 17 JRE on a CUDA 11.6 runtime base (e.g. an

@@ -1,0 +1,56 @@
+# Sourced by submit/yarn-submit.sh and submit/k8s-submit.sh (from the repository root): the executor and driver
+# sizes, and the spark-submit settings every cluster launch of dino-spark needs for ND4J. The sizes are starting
+# points, not measurements: set them in the environment, or edit them here.
+
+# Executors, each running TASK_CPUS-core tasks: the student is trained by NUM_EXECUTORS x EXECUTOR_CORES / TASK_CPUS
+# tasks at once, and that number is passed as train.workers (total batch = workers x train.batch_size_per_worker;
+# 16 x 64 = 1024 for the presets). One task per executor lets ND4J use every core of it through OpenMP.
+NUM_EXECUTORS="${NUM_EXECUTORS:-16}"
+EXECUTOR_CORES="${EXECUTOR_CORES:-8}"
+TASK_CPUS="${TASK_CPUS:-8}"
+# JVM heap of each executor. ND4J keeps its arrays off the heap, so the heap can stay small ...
+EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-8g}"
+# ... and the memory overhead (YARN container or pod: EXECUTOR_MEMORY + this) must hold ND4J's arrays: the
+# student's activations for batch_size_per_worker images x 10 crops dominate. ViT-S/16 at 64 images per worker
+# ~40g, ViT-B/16 more; lower batch_size_per_worker (and raise NUM_EXECUTORS) if containers are killed for memory.
+EXECUTOR_MEMORY_OVERHEAD="${EXECUTOR_MEMORY_OVERHEAD:-40g}"
+# JavaCPP's limits: off-heap bytes ND4J may allocate, and the whole process's resident memory (keep it just under
+# the container's, so that JavaCPP frees memory before the cluster kills the container).
+EXECUTOR_JAVACPP_MAXBYTES="${EXECUTOR_JAVACPP_MAXBYTES:-36g}"
+EXECUTOR_JAVACPP_MAXPHYSICALBYTES="${EXECUTOR_JAVACPP_MAXPHYSICALBYTES:-46g}"
+# The driver keeps the EMA teacher and receives the averaged student and AdamW state every step.
+DRIVER_CORES="${DRIVER_CORES:-4}"
+DRIVER_MEMORY="${DRIVER_MEMORY:-16g}"
+DRIVER_MEMORY_OVERHEAD="${DRIVER_MEMORY_OVERHEAD:-16g}"
+DRIVER_JAVACPP_MAXBYTES="${DRIVER_JAVACPP_MAXBYTES:-14g}"
+DRIVER_JAVACPP_MAXPHYSICALBYTES="${DRIVER_JAVACPP_MAXPHYSICALBYTES:-30g}"
+# Parameter averaging returns parameters + AdamW state (~0.5 GB for ViT-S, ~1.2 GB for ViT-B) from each of a few
+# partial aggregates to the driver every step: Spark's 1g default result limit is too small.
+DRIVER_MAX_RESULT_SIZE="${DRIVER_MAX_RESULT_SIZE:-8g}"
+
+# Sets WORKERS (= train.workers) and the array cluster_args: the main class, executor and driver sizes, one task
+# per TASK_CPUS cores, no dynamic allocation, OpenMP threads, and the JVM options (the Java 17 opens kept once in
+# pom.xml, JavaCPP's limits, JAVACPP_CACHE) for driver and executors. $1 names the launcher in error messages.
+cluster_spark_args() {
+  local opens
+  opens="$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
+  [ -n "$opens" ] || { echo "$1: java17.opens not found in pom.xml" >&2; exit 2; }
+  WORKERS=$(( NUM_EXECUTORS * (EXECUTOR_CORES / TASK_CPUS) ))
+  local javacpp="-Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE"
+  cluster_args=(
+    --class io.dinospark.cli.DinoSpark
+    --conf spark.executor.instances="$NUM_EXECUTORS"
+    --conf spark.executor.cores="$EXECUTOR_CORES"
+    --conf spark.executor.memory="$EXECUTOR_MEMORY"
+    --conf spark.executor.memoryOverhead="$EXECUTOR_MEMORY_OVERHEAD"
+    --conf spark.driver.cores="$DRIVER_CORES"
+    --conf spark.driver.memory="$DRIVER_MEMORY"
+    --conf spark.driver.memoryOverhead="$DRIVER_MEMORY_OVERHEAD"
+    --conf spark.driver.maxResultSize="$DRIVER_MAX_RESULT_SIZE"
+    --conf spark.task.cpus="$TASK_CPUS"
+    --conf spark.dynamicAllocation.enabled=false
+    --conf spark.executorEnv.OMP_NUM_THREADS="$TASK_CPUS"
+    --conf "spark.driver.extraJavaOptions=$opens -Dorg.bytedeco.javacpp.maxbytes=$DRIVER_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$DRIVER_JAVACPP_MAXPHYSICALBYTES $javacpp"
+    --conf "spark.executor.extraJavaOptions=$opens -Dorg.bytedeco.javacpp.maxbytes=$EXECUTOR_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$EXECUTOR_JAVACPP_MAXPHYSICALBYTES $javacpp"
+  )
+}
