@@ -1,17 +1,16 @@
 package io.dinospark.attention;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import io.dinospark.augment.EvaluationView;
 import io.dinospark.data.ImageCatalog;
 import io.dinospark.data.ImageDecoder;
+import io.dinospark.data.ImageRef;
 import io.dinospark.data.RgbImage;
 
 /** The images to draw attention for, read and prepared as evaluation prepares them. */
@@ -33,7 +32,9 @@ final class AttentionInputs {
             throw new IOException("data root " + root + " does not exist");
         }
         List<Path> files = new ArrayList<>();
-        addImages(fs, root, files);
+        for (String file : ImageCatalog.imageFilesUnder(fs, root)) {
+            files.add(new Path(file));
+        }
         if (files.isEmpty()) {
             throw new IOException("no image files under " + root);
         }
@@ -46,30 +47,13 @@ final class AttentionInputs {
         return picked;
     }
 
-    /**
-     * Adds the image files under {@code folder}, recursively, with plain {@code listStatus}: {@code listFiles} asks
-     * every file for its permissions, which Hadoop's local file system answers by running {@code ls} per file.
-     */
-    private static void addImages(FileSystem fs, Path folder, List<Path> found) throws IOException {
-        for (FileStatus status : fs.listStatus(folder)) {
-            if (status.isDirectory()) {
-                addImages(fs, status.getPath(), found);
-            } else if (ImageCatalog.isImageName(status.getPath().toString())) {
-                found.add(status.getPath());
-            }
-        }
-    }
-
     /** Reads, decodes, resizes, centre-crops and normalises one image; its name says where it came from. */
     static Prepared prepare(FileSystem fs, Path file, int index, EvaluationView view)
             throws IOException {
         if (!fs.exists(file)) {
             throw new IOException("image " + file + " does not exist");
         }
-        byte[] bytes;
-        try (InputStream in = fs.open(file)) {
-            bytes = in.readAllBytes();
-        }
+        byte[] bytes = ImageRef.file(index, file.toString(), null).encoded(fs.getConf());
         RgbImage shown = view.crop(ImageDecoder.decode(bytes, file.toString()));
         float[] normalised = new float[view.rowWidth()];
         view.normalise(shown, normalised, 0);

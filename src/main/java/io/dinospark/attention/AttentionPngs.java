@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import javax.imageio.ImageIO;
-
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.dinospark.data.ImageSetWriter;
 
 /**
  * One image's attention maps as PNGs in {@code <out>/<image name>/}: {@code image.png} (what the network saw),
@@ -58,9 +58,9 @@ public final class AttentionPngs {
         AttentionPictures pictures = new AttentionPictures(patch, scale);
         int grid = maps.grid();
         List<String> names = fileNames(maps.heads().length);
-        List<BufferedImage> images = new ArrayList<>(List.of(pictures.photo(maps.image()),
-                pictures.heatmap(maps.mean(), grid),
-                pictures.masked(maps.image(), AttentionMask.keepingMass(maps.mean(), fraction), grid)));
+        float[] mean = maps.mean();
+        List<BufferedImage> images = new ArrayList<>(List.of(pictures.photo(maps.image()), pictures.heatmap(mean, grid),
+                pictures.masked(maps.image(), AttentionMask.keepingMass(mean, fraction), grid)));
         for (float[] head : maps.heads()) {
             images.add(pictures.heatmap(head, grid));
         }
@@ -71,7 +71,7 @@ public final class AttentionPngs {
             writePng(images.get(i), fs, new Path(dir, names.get(i)));
         }
         try (OutputStream json = fs.create(new Path(dir, VALUES), true)) {
-            JSON.writeValue(json, Map.of("grid", grid, "patch", patch, "heads", maps.heads(), "mean", maps.mean(),
+            JSON.writeValue(json, Map.of("grid", grid, "patch", patch, "heads", maps.heads(), "mean", mean,
                     "massFraction", fraction));
         }
         return dir;
@@ -79,9 +79,7 @@ public final class AttentionPngs {
 
     static void writePng(BufferedImage image, FileSystem fs, Path file) throws IOException {
         try (OutputStream out = fs.create(file, true)) {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer in this JVM for " + file);
-            }
+            out.write(ImageSetWriter.png(image));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.dinospark.cli;
 
 import java.util.ArrayList;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import org.apache.hadoop.conf.Configuration;
@@ -58,15 +57,13 @@ final class LinearCommand implements Callable<Integer> {
         DinoConfig config = run.config();
         LabelledSet train = LabelledSet.list(spark, run.images(options.train), "train");
         LabelledSet val = LabelledSet.list(spark, run.images(options.val), "val");
-        TreeSet<String> classes = new TreeSet<>(train.classes());
-        classes.addAll(val.classes());
         int used = config.model().arch().isVit() ? Math.min(blocks, config.model().depth()) : 1;
         Broadcast<FeatureModel> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(run.teacher(used));
         int size = config.crops().globalSize();
         LinearProbe.Accuracy accuracy = LinearProbe.trainAndScore(
                 FeatureExtractor.extract(train.images(), size, config.augment(), options.batchSize, model),
                 FeatureExtractor.extract(val.images(), size, config.augment(), options.batchSize, model),
-                new LabelIndex(new ArrayList<>(classes)), new LinearProbe.Settings(epochs, lr, linearBatchSize, workers));
+                LabelIndex.of(train, val), new LinearProbe.Settings(epochs, lr, linearBatchSize, workers));
         var file = EvalResults.writeLinear(options.run, new EvalResults.Linear(run.step(), accuracy.top1(), accuracy.top5()), hadoop);
         System.out.printf("linear probe of %s at step %d (last %d block(s), %d epochs): top-1 %.2f%%, top-5 %.2f%%%n",
                 options.run, run.step(), used, epochs, 100 * accuracy.top1(), 100 * accuracy.top5());

@@ -109,7 +109,15 @@ public final class ImageCatalog {
         }
     }
 
-    public static boolean isImageName(String path) {
+    /** The image files under {@code folder}, recursively, listed on this JVM (for a few images, not a data set). */
+    public static List<String> imageFilesUnder(FileSystem fs, Path folder) throws IOException {
+        List<String> found = new ArrayList<>();
+        addFiles(fs, folder, found);
+        found.removeIf(path -> !isImageName(path));
+        return found;
+    }
+
+    static boolean isImageName(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1));

@@ -27,7 +27,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * Writes an ImageNet-layout tree {@code <root>/<split>/<class folder>/<file>} through Hadoop's FileSystem, so the
  * root may be any Hadoop URI, and collects each split's {@link ImageIndexFile} entries as it goes.
  */
-final class ImageSetWriter {
+public final class ImageSetWriter {
 
     private final Path root;
     private final FileSystem fs;
@@ -97,7 +97,8 @@ final class ImageSetWriter {
         return new WrittenImageSet(root.toString(), classFolders, counts);
     }
 
-    static byte[] png(BufferedImage image) throws IOException {
+    /** {@code image} encoded as PNG. */
+    public static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         // An in-memory stream: ImageIO.write(image, format, OutputStream) would cache through a temporary file.
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {

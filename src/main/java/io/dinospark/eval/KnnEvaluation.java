@@ -3,7 +3,6 @@ package io.dinospark.eval;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.TreeSet;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -53,9 +52,7 @@ public final class KnnEvaluation {
         }
         this.train = train;
         this.val = val;
-        TreeSet<String> classes = new TreeSet<>(train.classes());
-        classes.addAll(val.classes());
-        this.labels = new LabelIndex(new ArrayList<>(classes));
+        this.labels = LabelIndex.of(train, val);
         this.viewSize = viewSize;
         this.augment = augment;
         this.batchSize = batchSize;

@@ -1,9 +1,11 @@
 package io.dinospark.eval;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Class names as indices {@code 0..size-1}, in sorted order, so that every executor numbers them alike. */
 public final class LabelIndex implements Serializable {
@@ -16,6 +18,15 @@ public final class LabelIndex implements Serializable {
         for (int i = 0; i < names.size(); i++) {
             index.put(names.get(i), i);
         }
+    }
+
+    /** The classes present in any of {@code sets}. */
+    public static LabelIndex of(LabelledSet... sets) {
+        TreeSet<String> classes = new TreeSet<>();
+        for (LabelledSet set : sets) {
+            classes.addAll(set.classes());
+        }
+        return new LabelIndex(new ArrayList<>(classes));
     }
 
     public int size() {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 
-import javax.imageio.ImageIO;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -22,6 +21,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import io.dinospark.attention.AttentionPngs;
+import io.dinospark.data.ImageSetWriter;
 import io.dinospark.train.RunOutput;
 
 /**
@@ -66,7 +66,7 @@ public final class RunReport {
             if (!plot.isEmpty()) {
                 String name = fileName(plot);
                 try (OutputStream stream = fs.create(new Path(out, name), true)) {
-                    ImageIO.write(plot.render(WIDTH, HEIGHT), "png", stream);
+                    stream.write(ImageSetWriter.png(plot.render(WIDTH, HEIGHT)));
                 }
                 plots.add(name);
             }

@@ -2,6 +2,7 @@ package io.dinospark.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -146,17 +147,15 @@ class ClusterIT {
                 }
                 // The lost work was redone exactly: same losses step by step, same final teacher, student and center
                 // as the undisturbed run (the data and crops are seeded per image; stochastic depth is off).
-                if (reference == null) {
-                    System.out.println("the undisturbed run did not run in this JVM: nothing to compare the losses with");
-                } else {
-                    assertEquals(reference.losses(), killed.losses(), "each step's loss, without and with the kill");
-                    assertArrayEquals(reference.last().teacher().toFloatVector(), killed.last().teacher().toFloatVector(),
-                            "the final teacher, without and with the kill");
-                    assertArrayEquals(reference.last().student().params().toFloatVector(),
-                            killed.last().student().params().toFloatVector(), "the final student, without and with the kill");
-                    assertArrayEquals(reference.last().center().toFloatVector(), killed.last().center().toFloatVector(),
-                            "the final center, without and with the kill");
-                }
+                assertNotNull(reference, "the undisturbed run (@Order(1)) gives the losses and final state to compare"
+                        + " with; run the whole class");
+                assertEquals(reference.losses(), killed.losses(), "each step's loss, without and with the kill");
+                assertArrayEquals(reference.last().teacher().toFloatVector(), killed.last().teacher().toFloatVector(),
+                        "the final teacher, without and with the kill");
+                assertArrayEquals(reference.last().student().params().toFloatVector(),
+                        killed.last().student().params().toFloatVector(), "the final student, without and with the kill");
+                assertArrayEquals(reference.last().center().toFloatVector(), killed.last().center().toFloatVector(),
+                        "the final center, without and with the kill");
                 System.out.println(summary(cluster, driver));
             } catch (Throwable t) {
                 System.err.println(cluster.logTails(80));

@@ -82,8 +82,10 @@ class LinePlotTest {
         LinePlot plot = new LinePlot("Falling", "step").add(line(5, 4, 3, 2, 1));
         BufferedImage image = plot.render(400, 300);
         LinePlot.PlotArea area = plot.area(400, 300);
-        assertTrue(meanRowOf(image, LINE, area.left() + 1, area.left() + 10)
-                < meanRowOf(image, LINE, area.right() - 10, area.right() - 1));
+        double left = meanRowOf(image, LINE, area.left() + 1, area.left() + 10);
+        double right = meanRowOf(image, LINE, area.right() - 10, area.right() - 1);
+        assertTrue(left > 0 && right > 0, "the line is drawn at both ends");
+        assertTrue(left < right, "high on the left (" + left + "), low on the right (" + right + ")");
     }
 
     @Test

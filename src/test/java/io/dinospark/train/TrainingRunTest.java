@@ -62,9 +62,13 @@ class TrainingRunTest {
                     kept.map(p -> p.getFileName().toString()).sorted().toList());
         }
 
-        SparkDinoTrainer resumed = TrainingRun.run(LocalSpark.get(), config, output, 6, report -> { });
+        List<String> before = Files.readAllLines(dir.resolve("run/metrics.jsonl"));
+        List<Long> trained = new java.util.ArrayList<>();
+        SparkDinoTrainer resumed = TrainingRun.run(LocalSpark.get(), config, output, 6, report -> trained.add(report.step()));
         assertEquals(6, resumed.nextStep());
+        assertEquals(List.of(4L, 5L), trained, "the resumed run trains only the steps after its checkpoint");
         List<String> metrics = Files.readAllLines(dir.resolve("run/metrics.jsonl"));
+        assertEquals(before.subList(0, 4), metrics.subList(0, 4), "the lines of the steps before the checkpoint are kept");
         assertEquals(6, metrics.size());
         for (int step = 0; step < 6; step++) {
             assertTrue(metrics.get(step).startsWith("{\"step\":" + step + ","), metrics.get(step));
