@@ -21,12 +21,18 @@ public final class TestConfigs {
     /** A ViT of width 24, depth 2, 3 heads, patch 4 on 16 px global and 8 px local crops; head 32/16 to K = 20. */
     public static DinoConfig tinyVit(int localCrops, double dropPathRate, boolean normLastLayer) {
         ModelConfig model = new ModelConfig(Arch.VIT, 4, 24, 2, 3, 2.0, true, dropPathRate, List.of(8, 16), 20, 32, 16,
-                normLastLayer);
+                false, normLastLayer);
         return withModel(model, localCrops, 16, 8);
     }
 
     public static DinoConfig tinyConv(int localCrops) {
-        ModelConfig model = new ModelConfig(Arch.CONV, 4, 0, 0, 0, 2.0, true, 0.0, List.of(8, 16), 20, 32, 16, true);
+        return tinyConv(localCrops, false);
+    }
+
+    /** A conv backbone of widths 8, 16 on 16 px global and 8 px local crops; head 32/16 to K = 20, BatchNorm or not. */
+    public static DinoConfig tinyConv(int localCrops, boolean useBnInHead) {
+        ModelConfig model = new ModelConfig(Arch.CONV, 4, 0, 0, 0, 2.0, true, 0.0, List.of(8, 16), 20, 32, 16,
+                useBnInHead, true);
         return withModel(model, localCrops, 16, 8);
     }
 

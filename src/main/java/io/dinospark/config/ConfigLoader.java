@@ -233,7 +233,8 @@ public final class ConfigLoader {
                 vit ? intAt(c, "model.num_heads") : arch.presetNumHeads(),
                 doubleAt(c, "model.mlp_ratio"), booleanAt(c, "model.qkv_bias"), doubleAt(c, "model.drop_path_rate"),
                 intListAt(c, "model.conv_channels"), intAt(c, "model.out_dim"), intAt(c, "model.head_hidden_dim"),
-                intAt(c, "model.head_bottleneck_dim"), booleanAt(c, "model.norm_last_layer"));
+                intAt(c, "model.head_bottleneck_dim"), booleanAt(c, "model.use_bn_in_head"),
+                booleanAt(c, "model.norm_last_layer"));
         CropConfig crops = new CropConfig(intAt(c, "crops.global_size"), rangeAt(c, "crops.global_scale"),
                 intAt(c, "crops.local_number"), intAt(c, "crops.local_size"), rangeAt(c, "crops.local_scale"));
         DistillationConfig dino = new DistillationConfig(doubleAt(c, "dino.student_temp"),
@@ -283,6 +284,7 @@ public final class ConfigLoader {
         v.put("model.out_dim", m.outDim());
         v.put("model.head_hidden_dim", m.headHiddenDim());
         v.put("model.head_bottleneck_dim", m.headBottleneckDim());
+        v.put("model.use_bn_in_head", m.useBnInHead());
         v.put("model.norm_last_layer", m.normLastLayer());
         v.put("crops.global_size", cr.globalSize());
         v.put("crops.global_scale", cr.globalScale());

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record ModelConfig(Arch arch, int patchSize, int embedDim, int depth, int numHeads, double mlpRatio,
         boolean qkvBias, double dropPathRate, List<Integer> convChannels, int outDim, int headHiddenDim,
-        int headBottleneckDim, boolean normLastLayer) implements Serializable {
+        int headBottleneckDim, boolean useBnInHead, boolean normLastLayer) implements Serializable {
 
     public ModelConfig {
         require(arch != null, "model.arch", null, "must be one of vit_tiny, vit_small, vit_base, vit, conv");

@@ -1,12 +1,19 @@
 package io.dinospark.data;
 
 /**
- * Every random stream of a run derives from its one seed: the image order of each epoch, and the augmentation of
- * each image in each epoch. A retried task on any executor therefore reproduces its data exactly.
+ * Every random stream of a run derives from its one seed: the initial parameters, the image order of each epoch,
+ * and the augmentation of each image in each epoch. A retried task on any executor therefore reproduces its data
+ * exactly, and a run's initial network can be rebuilt (the random-init baseline of evaluation).
  */
 public final class RunSeeds {
 
     private RunSeeds() {
+    }
+
+    /** Seed of the initial values of parameter {@code name} of network layer {@code layerIndex}. */
+    public static long parameterInit(long runSeed, int layerIndex, String name) {
+        return SeededPermutation.mix(SeededPermutation.mix((SeededPermutation.mix(runSeed) ^ 0x1A17L) + layerIndex)
+                ^ name.hashCode());
     }
 
     /** Seed of epoch {@code epoch}'s image order. */

@@ -48,7 +48,7 @@ public final class DinoNetwork {
                 .gradientNormalizationThreshold(o.clipGrad() > 0 ? o.clipGrad() : 1.0)
                 .list()
                 .layer(backbone)
-                .layer(new DinoHead(backbone.featureDim(), m.headHiddenDim(), m.headBottleneckDim()))
+                .layer(new DinoHead(backbone.featureDim(), m.headHiddenDim(), m.headBottleneckDim(), m.useBnInHead()))
                 .layer(new WeightNormLinear(m.headBottleneckDim(), m.outDim(), m.normLastLayer()))
                 .layer(new LossLayer.Builder(new DinoLoss(config.dino().studentTemp())).activation(Activation.IDENTITY).build())
                 .setInputType(InputType.feedForward(crops.rowWidth(c.localNumber())))

@@ -37,6 +37,15 @@ public abstract class DinoSameDiffLayer extends SameDiffLayer {
         return null;
     }
 
+    /** Sets the initial value of every parameter, drawing from {@code init}'s seeded streams. */
+    abstract void initializeParameters(Map<String, INDArray> params, ParamInit init);
+
+    /** Unused: {@link #instantiate} initialises with the network's seed through {@link ParamInit}. */
+    @Override
+    public final void initializeParameters(Map<String, INDArray> params) {
+        throw new UnsupportedOperationException("DINO layers are initialised by instantiate, from the network's seed");
+    }
+
     /** True while the layer's parameters must not change: its gradients are zeroed. */
     boolean frozen() {
         return false;
@@ -49,7 +58,10 @@ public abstract class DinoSameDiffLayer extends SameDiffLayer {
         StochasticSameDiffLayer layer = new StochasticSameDiffLayer(conf, networkDataType);
         layer.setIndex(layerIndex);
         layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, false);
+        if (initializeParams) {
+            initializeParameters(paramTable, new ParamInit(conf.getSeed(), layerIndex));
+        }
         layer.setParamTable(paramTable);
         layer.setConf(conf);
         return layer;

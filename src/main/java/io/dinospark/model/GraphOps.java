@@ -27,6 +27,16 @@ final class GraphOps {
         return centred.mul(sd.math().rsqrt(variance.add(eps))).mul(gain).add(bias);
     }
 
+    /**
+     * BatchNorm over the rows of a 2-D input with the batch's own (biased) statistics, as {@code BatchNorm1d} in
+     * training mode: {@code (x - mean_rows) / sqrt(var_rows + eps) * gain + bias}.
+     */
+    static SDVariable batchNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps) {
+        SDVariable centred = x.sub(x.mean(true, 0));
+        SDVariable variance = centred.mul(centred).mean(true, 0);
+        return centred.mul(sd.math().rsqrt(variance.add(eps))).mul(gain).add(bias);
+    }
+
     /** Rows divided by their L2 norm, as {@code F.normalize(x, dim=-1, p=2)} (norm clamped at 1e-12). */
     static SDVariable l2Normalize(SameDiff sd, SDVariable x) {
         SDVariable norm = sd.math().sqrt(x.mul(x).sum(true, 1));

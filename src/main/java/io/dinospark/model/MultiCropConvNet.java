@@ -46,11 +46,11 @@ public class MultiCropConvNet extends MultiCropBackbone {
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
+    void initializeParameters(Map<String, INDArray> params, ParamInit init) {
         for (int s = 0; s < channels.length; s++) {
             long fanIn = 9L * inChannels(s);
-            ParamInit.uniformFanIn(params.get("c" + s + "W"), fanIn); // PyTorch's Conv2d default
-            ParamInit.uniformFanIn(params.get("c" + s + "B"), fanIn);
+            init.uniformFanIn("c" + s + "W", params.get("c" + s + "W"), fanIn); // PyTorch's Conv2d default
+            init.uniformFanIn("c" + s + "B", params.get("c" + s + "B"), fanIn);
         }
     }
 

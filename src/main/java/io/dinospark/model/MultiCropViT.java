@@ -113,14 +113,14 @@ public class MultiCropViT extends MultiCropBackbone {
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
+    void initializeParameters(Map<String, INDArray> params, ParamInit init) {
         for (Map.Entry<String, INDArray> e : params.entrySet()) {
             String name = e.getKey();
             INDArray p = e.getValue();
             if (name.equals("patchW") || name.equals("patchB")) {
-                ParamInit.uniformFanIn(p, 3L * patchSize * patchSize); // PyTorch's Conv2d default
+                init.uniformFanIn(name, p, 3L * patchSize * patchSize); // PyTorch's Conv2d default
             } else if (name.endsWith("W") || name.equals("cls") || name.equals("pos")) {
-                ParamInit.truncatedNormal(p, 0.02);
+                init.truncatedNormal(name, p, 0.02);
             } else if (name.endsWith("g")) {
                 p.assign(1);
             } else {

@@ -1,31 +1,60 @@
 package io.dinospark.model;
 
+import java.util.SplittableRandom;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** The reference's parameter initialisations. */
+import io.dinospark.data.RunSeeds;
+
+/**
+ * The reference's parameter initialisations, drawn from Java streams seeded by the network's seed, the layer's index
+ * and the parameter's name: the same configuration always gives the same network, whatever else ran before in the
+ * JVM. (ND4J's own generator does not: two networks built one after the other from one seed came out different.)
+ */
 final class ParamInit {
 
     /** {@code trunc_normal_(std=0.02)} truncates at +-2 in absolute value, as the reference does. */
     private static final double TRUNCATION = 2.0;
 
-    private ParamInit() {
+    private final long networkSeed;
+    private final int layerIndex;
+
+    ParamInit(long networkSeed, int layerIndex) {
+        this.networkSeed = networkSeed;
+        this.layerIndex = layerIndex;
     }
 
     /** Normal(0, std) truncated to [-2, 2] by redrawing, as timm's {@code trunc_normal_}. */
-    static void truncatedNormal(INDArray view, double std) {
-        view.assign(Nd4j.randn(view.dataType(), view.shape()).muli(std));
-        while (view.amaxNumber().doubleValue() > TRUNCATION) {
-            INDArray outside = Transforms.abs(view, true).gt(TRUNCATION).castTo(view.dataType());
-            INDArray redraw = Nd4j.randn(view.dataType(), view.shape()).muli(std);
-            view.muli(outside.rsub(1)).addi(redraw.muli(outside));
+    void truncatedNormal(String name, INDArray view, double std) {
+        SplittableRandom random = stream(name);
+        double[] values = new double[(int) view.length()];
+        for (int i = 0; i < values.length; i++) {
+            double v;
+            do {
+                v = random.nextGaussian() * std;
+            } while (Math.abs(v) > TRUNCATION);
+            values[i] = v;
         }
+        fill(view, values);
     }
 
-    /** PyTorch's default for convolutions and their biases: Uniform(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
-    static void uniformFanIn(INDArray view, long fanIn) {
+    /** PyTorch's default for convolutions, linear layers and their biases: Uniform(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
+    void uniformFanIn(String name, INDArray view, long fanIn) {
+        SplittableRandom random = stream(name);
         double bound = 1.0 / Math.sqrt(fanIn);
-        view.assign(Nd4j.rand(view.dataType(), view.shape()).muli(2 * bound).subi(bound));
+        double[] values = new double[(int) view.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble(-bound, bound);
+        }
+        fill(view, values);
+    }
+
+    private SplittableRandom stream(String name) {
+        return new SplittableRandom(RunSeeds.parameterInit(networkSeed, layerIndex, name));
+    }
+
+    private static void fill(INDArray view, double[] values) {
+        view.assign(Nd4j.create(values, view.shape(), view.dataType()));
     }
 }

@@ -39,8 +39,8 @@ public class WeightNormLinear extends DinoSameDiffLayer {
 
     /** As the reference: PyTorch's default Linear init for the direction, gain 1. */
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
-        ParamInit.uniformFanIn(params.get("v"), inDim);
+    void initializeParameters(Map<String, INDArray> params, ParamInit init) {
+        init.uniformFanIn("v", params.get("v"), inDim);
         if (!normLastLayer) {
             params.get("g").assign(1);
         }

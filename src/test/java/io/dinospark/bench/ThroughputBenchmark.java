@@ -32,10 +32,10 @@ class ThroughputBenchmark {
         System.out.printf("ND4J float matmul 1024x1024: %.1f GFLOP/s%n", gemm);
 
         // The CPU-sized ViT of REFERENCE.md's measurements: width 96, depth 4, 3 heads, patch 4, 2x28 + 4x16 px.
-        ModelConfig cpu = new ModelConfig(Arch.VIT, 4, 96, 4, 3, 4.0, true, 0.1, List.of(8), 4096, 512, 256, true);
+        ModelConfig cpu = new ModelConfig(Arch.VIT, 4, 96, 4, 3, 4.0, true, 0.1, List.of(8), 4096, 512, 256, false, true);
         report("CPU ViT (96 wide, depth 4, patch 4; 2x28 + 4x16 px, K 4096)", TestConfigs.withModel(cpu, 4, 28, 16), 64, gemm);
 
-        ModelConfig small = new ModelConfig(Arch.VIT_SMALL, 16, 384, 12, 6, 4.0, true, 0.1, List.of(8), 65536, 2048, 256, true);
+        ModelConfig small = new ModelConfig(Arch.VIT_SMALL, 16, 384, 12, 6, 4.0, true, 0.1, List.of(8), 65536, 2048, 256, false, true);
         report("ViT-S/16 (2x224 + 8x96 px, K 65536)", TestConfigs.withModel(small, 8, 224, 96), 4, gemm);
         System.out.printf("ND4J float matmul 1024x1024 again: %.1f GFLOP/s%n", matmulGflops(1024, 20));
     }

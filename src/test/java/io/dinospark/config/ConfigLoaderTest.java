@@ -21,7 +21,7 @@ class ConfigLoaderTest {
     void defaultsAreThePapers() {
         DinoConfig expected = new DinoConfig(
                 new ModelConfig(Arch.VIT_SMALL, 16, 384, 12, 6, 4.0, true, 0.1, List.of(32, 64, 128), 65536, 2048,
-                        256, true),
+                        256, false, true),
                 new CropConfig(224, new Range(0.4, 1.0), 8, 96, new Range(0.05, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.996),
                 new OptimConfig(5e-4, 1e-6, 10, 0.04, 0.4, 3.0, 1),

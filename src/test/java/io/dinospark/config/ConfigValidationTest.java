@@ -136,7 +136,7 @@ class ConfigValidationTest {
     @Test
     void recordsValidateWhenBuiltDirectly() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> new ModelConfig(Arch.VIT_SMALL, 16, 96, 12, 6, 4, true, 0.1, List.of(8), 1024, 64, 32, true));
+                () -> new ModelConfig(Arch.VIT_SMALL, 16, 96, 12, 6, 4, true, 0.1, List.of(8), 1024, 64, 32, false, true));
         assertContains(e, "model.embed_dim", "96", "fixes it to 384");
         e = assertThrows(ConfigException.class, () -> new CropConfig(224, null, 8, 96, new Range(0.05, 0.4)));
         assertContains(e, "crops.global_scale", "null");

@@ -27,6 +27,7 @@ import io.dinospark.TestConfigs;
 import io.dinospark.config.Arch;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.ModelConfig;
+import io.dinospark.config.TrainConfig;
 import io.dinospark.teacher.Center;
 import io.dinospark.teacher.TeacherTargets;
 
@@ -57,12 +58,13 @@ class DinoNetworkTest {
 
     /** Whole-network gradients (attention, LayerNorm, GELU, interpolated positions, weight norm) against finite differences. */
     @ParameterizedTest
-    @ValueSource(strings = {"vit", "vit-free-gain", "conv"})
+    @ValueSource(strings = {"vit", "vit-free-gain", "conv", "conv-bn-head"})
     void networkGradientsMatchFiniteDifferences(String variant) {
         DinoConfig config = switch (variant) {
             case "vit" -> TestConfigs.tinyVit(2, 0.0, true);
             case "vit-free-gain" -> TestConfigs.tinyVit(1, 0.0, false);
-            default -> TestConfigs.tinyConv(2);
+            case "conv" -> TestConfigs.tinyConv(2);
+            default -> TestConfigs.tinyConv(2, true);
         };
         MultiLayerConfiguration conf = DinoNetwork.configuration(config);
         conf.setDataType(DataType.DOUBLE);
@@ -94,9 +96,101 @@ class DinoNetworkTest {
         }
     }
 
+    /**
+     * With BatchNorm the head normalises each hidden unit over every crop of the minibatch (rows x views) with the
+     * batch's statistics, in training and inference alike; checked against the head written out in plain Java.
+     */
+    @Test
+    void batchNormHeadNormalisesOverAllCropsOfTheMinibatch() {
+        MultiLayerNetwork net = DinoNetwork.create(TestConfigs.tinyConv(2, true));
+        var head = net.getLayer(1).paramTable();
+        head.get("bn1G").assign(Nd4j.createFromArray(new float[32]).addi(1.5f));
+        head.get("bn2B").assign(0.25);
+        INDArray rows = Nd4j.rand(DataType.FLOAT, 3, CROPS.rowWidth(2));
+        List<INDArray> activations = net.feedForward(rows, false);
+        double[][] crops = activations.get(1).reshape(12, 16).toDoubleMatrix(); // 3 rows x 4 views of 16 features
+        double[][] h = plainBatchNorm(plainLinear(crops, head.get("fc1W"), head.get("fc1B")), head.get("bn1G"), head.get("bn1B"));
+        h = plainBatchNorm(plainLinear(plainGelu(h), head.get("fc2W"), head.get("fc2B")), head.get("bn2G"), head.get("bn2B"));
+        h = plainLinear(plainGelu(h), head.get("fc3W"), head.get("fc3B"));
+        INDArray expected = Nd4j.create(h).castTo(DataType.FLOAT);
+        expected.diviColumnVector(expected.norm2(1).reshape(12, 1));
+        INDArray actual = activations.get(2).reshape(12, 16);
+        assertTrue(expected.equalsWithEps(actual, 1e-4), "head output\n" + actual + "\nexpected\n" + expected);
+        assertEquals(activations.get(2), net.feedForward(rows, true).get(2));
+    }
+
+    private static double[][] plainLinear(double[][] x, INDArray w, INDArray b) {
+        double[][] wm = w.toDoubleMatrix();
+        double[] bv = b.toDoubleVector();
+        double[][] y = new double[x.length][bv.length];
+        for (int r = 0; r < x.length; r++) {
+            for (int o = 0; o < bv.length; o++) {
+                double sum = bv[o];
+                for (int i = 0; i < wm.length; i++) {
+                    sum += x[r][i] * wm[i][o];
+                }
+                y[r][o] = sum;
+            }
+        }
+        return y;
+    }
+
+    private static double[][] plainBatchNorm(double[][] x, INDArray gain, INDArray bias) {
+        double[] g = gain.toDoubleVector();
+        double[] b = bias.toDoubleVector();
+        double[][] y = new double[x.length][g.length];
+        for (int c = 0; c < g.length; c++) {
+            double mean = 0;
+            for (double[] row : x) {
+                mean += row[c] / x.length;
+            }
+            double variance = 0;
+            for (double[] row : x) {
+                variance += (row[c] - mean) * (row[c] - mean) / x.length;
+            }
+            for (int r = 0; r < x.length; r++) {
+                y[r][c] = (x[r][c] - mean) / Math.sqrt(variance + 1e-5) * g[c] + b[c];
+            }
+        }
+        return y;
+    }
+
+    private static double[][] plainGelu(double[][] x) {
+        double[][] y = new double[x.length][];
+        for (int r = 0; r < x.length; r++) {
+            y[r] = java.util.Arrays.stream(x[r]).map(v -> 0.5 * v * (1 + org.apache.commons.math3.special.Erf.erf(v / Math.sqrt(2)))).toArray();
+        }
+        return y;
+    }
+
+    /** The random-init baseline rebuilds a run's initial network from its configuration: that needs exact repeats. */
+    @Test
+    void theSeedAloneFixesTheInitialParameters() {
+        DinoConfig config = TestConfigs.tinyVit(2, 0.1, true);
+        INDArray first = DinoNetwork.create(config).params();
+        Nd4j.rand(DataType.FLOAT, 100); // other random draws in between change nothing
+        assertEquals(first, DinoNetwork.create(config).params());
+        TrainConfig t = config.train();
+        DinoConfig otherSeed = new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
+                new TrainConfig(t.epochs(), t.batchSizePerWorker(), t.seed() + 1, t.workers(), t.averagingFrequency(),
+                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite()),
+                config.augment(), config.data(), config.eval());
+        assertNotEquals(first, DinoNetwork.create(otherSeed).params());
+
+        // The reference's distributions: trunc_normal(std 0.02) for the ViT's linear weights, Uniform(+-1/sqrt(fan in))
+        // for the patch embedding (fan in 3 x 4 x 4) and the last layer's direction (fan in 16).
+        MultiLayerNetwork net = DinoNetwork.create(config);
+        INDArray mlp = net.getLayer(DinoNetwork.BACKBONE).paramTable().get("b0fc1W");
+        assertEquals(0.02, mlp.stdNumber().doubleValue(), 0.002);
+        INDArray patch = net.getLayer(DinoNetwork.BACKBONE).paramTable().get("patchW");
+        assertTrue(patch.amaxNumber().doubleValue() <= 1 / Math.sqrt(48) && patch.amaxNumber().doubleValue() > 0.9 / Math.sqrt(48));
+        INDArray direction = net.getLayer(DinoNetwork.LAST_LAYER).paramTable().get("v");
+        assertEquals(1 / Math.sqrt(3 * 16), direction.stdNumber().doubleValue(), 0.01);
+    }
+
     @Test
     void jsonRoundTripGivesIdenticalOutputs() {
-        for (DinoConfig config : List.of(TestConfigs.tinyVit(2, 0.1, false), TestConfigs.tinyConv(2))) {
+        for (DinoConfig config : List.of(TestConfigs.tinyVit(2, 0.1, false), TestConfigs.tinyConv(2, true))) {
             MultiLayerNetwork original = DinoNetwork.create(config);
             MultiLayerConfiguration restored = MultiLayerConfiguration.fromJson(original.getLayerWiseConfigurations().toJson());
             assertEquals(original.getLayerWiseConfigurations().toJson(), restored.toJson());
@@ -130,7 +224,7 @@ class DinoNetworkTest {
 
     private static long backboneParameters(Arch arch) {
         ModelConfig model = new ModelConfig(arch, 16, arch.presetEmbedDim(), arch.presetDepth(), arch.presetNumHeads(),
-                4.0, true, 0.1, List.of(8), 16, 16, 16, true);
+                4.0, true, 0.1, List.of(8), 16, 16, 16, false, true);
         MultiCropViT vit = (MultiCropViT) DinoNetwork.configuration(TestConfigs.withModel(model, 8, 224, 96))
                 .getConf(DinoNetwork.BACKBONE).getLayer();
         return vit.getLayerParams().getParamShapes().values().stream()

@@ -70,7 +70,7 @@ class LastBlockAttentionTest {
      */
     @Test
     void aHeadLookingForTheOddPatchFindsIt() {
-        ModelConfig model = new ModelConfig(Arch.VIT, 4, 4, 1, 2, 2.0, true, 0.0, List.of(8), 20, 32, 16, true);
+        ModelConfig model = new ModelConfig(Arch.VIT, 4, 4, 1, 2, 2.0, true, 0.0, List.of(8), 20, 32, 16, false, true);
         MultiLayerNetwork net = DinoNetwork.create(TestConfigs.withModel(model, 0, 16, 8));
         Map<String, INDArray> p = net.getLayer(0).paramTable();
         p.values().forEach(a -> a.assign(0));
