@@ -49,7 +49,9 @@ final class TrainCommand implements Callable<Integer> {
                     perStep * (total - report.step() - 1), report.knnTop1() == null ? ""
                             : String.format("  online k-NN top-1 %.1f%%", 100 * report.knnTop1())));
         });
-        System.out.println("results in " + output + " (stopped before step " + trainer.nextStep() + ")");
+        long total = trainer.schedules().totalSteps();
+        System.out.println("results in " + output + (trainer.nextStep() >= total ? " (all " + total + " steps trained)"
+                : " (" + trainer.nextStep() + " of " + total + " steps trained; run again to resume)"));
         return 0;
     }
 }

@@ -25,7 +25,7 @@ import io.dinospark.train.SparkDinoTrainer;
 import io.dinospark.train.StepReport;
 
 /**
- * Training throughput of the CPU preset (conf/cpu.conf) on Spark local mode with averaging frequency 1, 2 and 4,
+ * Training throughput of the CPU ViT preset (conf/cpu-vit.conf) on Spark local mode with averaging frequency 1, 2 and 4,
  * against the same model and data in a plain single-process loop: the ratio is Spark's overhead. Not a test:
  * {@code mvn test -Dtest=TrainingThroughputBenchmark -Dtest.tags.excluded=none}.
  */
@@ -41,7 +41,7 @@ class TrainingThroughputBenchmark {
     @Test
     void sparkAgainstAPlainLoop() throws IOException {
         new SyntheticImageSet(10, 3).write(dir.toString(), 128, 0, false);
-        DinoConfig preset = ConfigLoader.load(Path.of("conf/cpu.conf"), List.of("data.root=\"" + dir.resolve("train") + "\""));
+        DinoConfig preset = ConfigLoader.load(Path.of("conf/cpu-vit.conf"), List.of("data.root=\"" + dir.resolve("train") + "\""));
 
         double plain = plainLoop(preset);
         System.out.printf("plain single-process loop, batch 64: %.1f images/s%n", plain);

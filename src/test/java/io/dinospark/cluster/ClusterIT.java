@@ -265,7 +265,7 @@ class ClusterIT {
         Checkpoints.State last = new Checkpoints(new org.apache.hadoop.fs.Path(run.toString()), new Configuration(), 3)
                 .latest().orElseThrow(() -> new AssertionError("no checkpoint in " + run));
         assertEquals(steps, last.nextStep(), "the latest checkpoint's step");
-        assertTrue(StandaloneCluster.read(driver.log()).contains("(stopped before step " + steps + ")"),
+        assertTrue(StandaloneCluster.read(driver.log()).contains("(" + steps + " of "),
                 "the driver's closing line; see " + driver.log());
         return new Finished(losses, last);
     }

@@ -98,7 +98,7 @@ class ConfigLoaderTest {
     @Test
     void everyKeyHasADescriptionAndItsDefault() {
         List<ConfigLoader.KeyHelp> keys = ConfigLoader.describeKeys();
-        assertEquals(65, keys.size());
+        assertEquals(66, keys.size());
         for (ConfigLoader.KeyHelp key : keys) {
             assertFalse(key.description().isBlank(), key.key());
             assertFalse(key.defaultValue().isBlank(), key.key());

@@ -30,7 +30,7 @@ class LocalDinoLoopTest {
     private static final int EPOCHS = 6;
 
     private static DinoConfig config() {
-        ModelConfig model = new ModelConfig(Arch.VIT, 4, 48, 2, 3, 2.0, true, 0.1, List.of(8), K, 64, 32, false, true);
+        ModelConfig model = new ModelConfig(Arch.VIT, 4, 48, 2, 3, 2.0, true, 0.1, List.of(8), K, 64, 32, true, true);
         return new DinoConfig(model, new CropConfig(16, new Range(0.4, 1.0), 2, 8, new Range(0.1, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.99),
                 new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1),
