@@ -13,8 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The DINO head's MLP, applied to each crop's feature: three linear layers with GELU between them, then L2
  * normalisation. With {@code useBn} (the reference's {@code use_bn_in_head}) each hidden layer is batch-normalised
  * over all crops of the minibatch, always with the batch's statistics: the reference's teacher runs in training
- * mode too, and evaluation only uses the backbone. Rows in and out hold one vector per crop: {@code [B, views * inDim]} to
- * {@code [B, views * bottleneckDim]}. The weight-normalised last layer is {@link WeightNormLinear}.
+ * mode too, and evaluation only uses the backbone. Rows in and out hold one vector per crop:
+ * {@code [B, views * inDim]} to {@code [B, views * bottleneckDim]}. The weight-normalised last layer is
+ * {@link WeightNormLinear}.
  */
 public class DinoHead extends DinoSameDiffLayer {
 
