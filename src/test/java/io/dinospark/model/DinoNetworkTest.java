@@ -104,7 +104,7 @@ class DinoNetworkTest {
     void batchNormHeadNormalisesOverAllCropsOfTheMinibatch() {
         MultiLayerNetwork net = DinoNetwork.create(TestConfigs.tinyConv(2, true));
         var head = net.getLayer(1).paramTable();
-        head.get("bn1G").assign(Nd4j.createFromArray(new float[32]).addi(1.5f));
+        head.get("bn1G").assign(1.5);
         head.get("bn2B").assign(0.25);
         INDArray rows = Nd4j.rand(DataType.FLOAT, 3, CROPS.rowWidth(2));
         List<INDArray> activations = net.feedForward(rows, false);
