@@ -36,6 +36,15 @@ public final class TestConfigs {
         return withModel(model, localCrops, 16, 8);
     }
 
+    /** {@code config} with another {@code train.seed}. */
+    public static DinoConfig withSeed(DinoConfig config, long seed) {
+        TrainConfig t = config.train();
+        return new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
+                new TrainConfig(t.epochs(), t.batchSizePerWorker(), seed, t.workers(), t.averagingFrequency(),
+                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite()),
+                config.augment(), config.data(), config.eval());
+    }
+
     public static DinoConfig withModel(ModelConfig model, int localCrops, int globalSize, int localSize) {
         return new DinoConfig(model,
                 new CropConfig(globalSize, new Range(0.4, 1.0), localCrops, localSize, new Range(0.05, 0.4)),

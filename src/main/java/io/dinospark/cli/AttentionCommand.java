@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.Path;
 
 import io.dinospark.attention.AttentionExport;
 import io.dinospark.attention.AttentionMask;
+import io.dinospark.report.RunReport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,7 @@ final class AttentionCommand implements Callable<Integer> {
             if (data != null) {
                 files.addAll(AttentionExport.imagesUnder(new Path(data), count, hadoop));
             }
-            Path target = new Path(out != null ? out : source.run + "/attention");
+            Path target = out != null ? new Path(out) : new Path(new Path(source.run), RunReport.ATTENTION_FOLDER);
             List<Path> written = AttentionExport.run(
                     new AttentionExport.Request(checkpoint, student, files, target, minSide, mass), hadoop);
             spec.commandLine().getOut().printf("wrote attention maps of %d images to %s%n", written.size(), target);

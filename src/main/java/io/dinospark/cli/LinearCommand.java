@@ -1,6 +1,5 @@
 package io.dinospark.cli;
 
-import java.util.ArrayList;
 import java.util.concurrent.Callable;
 
 import org.apache.hadoop.conf.Configuration;

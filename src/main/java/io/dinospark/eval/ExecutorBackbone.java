@@ -24,11 +24,10 @@ final class ExecutorBackbone {
         }
         if (network == null || !model.backboneJson().equals(configuration)) {
             network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(model.backboneJson()));
-            network.init();
+            network.init(model.params(), true); // a copy: no random init to overwrite, the broadcast stays intact
             configuration = model.backboneJson();
-            loaded = null;
-        }
-        if (loaded != model) {
+            loaded = model;
+        } else if (loaded != model) {
             network.setParams(model.params());
             loaded = model;
         }

@@ -57,9 +57,9 @@ public final class LabelledSet {
         return new LabelledSet(source, chosen, chosenCount);
     }
 
-    /** The sorted class names present in this set. */
+    /** The class names present in this set, in no particular order ({@link LabelIndex#of} sorts them). */
     public List<String> classes() {
-        return images.map(ImageRef::label).distinct().collect().stream().sorted().toList();
+        return images.map(ImageRef::label).distinct().collect();
     }
 
     public ImageSource source() {

@@ -22,9 +22,7 @@ final class GraphOps {
 
     /** LayerNorm over the last dimension of a 2-D input: {@code (x - mean) / sqrt(var + eps) * gain + bias}. */
     static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps) {
-        SDVariable centred = x.sub(x.mean(true, 1));
-        SDVariable variance = centred.mul(centred).mean(true, 1);
-        return centred.mul(sd.math().rsqrt(variance.add(eps))).mul(gain).add(bias);
+        return normalize(sd, x, gain, bias, eps, 1);
     }
 
     /**
@@ -32,8 +30,14 @@ final class GraphOps {
      * training mode: {@code (x - mean_rows) / sqrt(var_rows + eps) * gain + bias}.
      */
     static SDVariable batchNorm(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps) {
-        SDVariable centred = x.sub(x.mean(true, 0));
-        SDVariable variance = centred.mul(centred).mean(true, 0);
+        return normalize(sd, x, gain, bias, eps, 0);
+    }
+
+    /** {@code (x - mean) / sqrt(var + eps) * gain + bias}, mean and (biased) variance along {@code axis}. */
+    private static SDVariable normalize(SameDiff sd, SDVariable x, SDVariable gain, SDVariable bias, double eps,
+            int axis) {
+        SDVariable centred = x.sub(x.mean(true, axis));
+        SDVariable variance = centred.mul(centred).mean(true, axis);
         return centred.mul(sd.math().rsqrt(variance.add(eps))).mul(gain).add(bias);
     }
 

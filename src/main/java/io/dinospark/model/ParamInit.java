@@ -1,6 +1,7 @@
 package io.dinospark.model;
 
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,34 +28,28 @@ final class ParamInit {
 
     /** Normal(0, std) truncated to [-2, 2] by redrawing, as timm's {@code trunc_normal_}. */
     void truncatedNormal(String name, INDArray view, double std) {
-        SplittableRandom random = stream(name);
-        double[] values = new double[(int) view.length()];
-        for (int i = 0; i < values.length; i++) {
+        fill(name, view, random -> {
             double v;
             do {
                 v = random.nextGaussian() * std;
             } while (Math.abs(v) > TRUNCATION);
-            values[i] = v;
-        }
-        fill(view, values);
+            return v;
+        });
     }
 
     /** PyTorch's default for convolutions, linear layers and their biases: Uniform(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
     void uniformFanIn(String name, INDArray view, long fanIn) {
-        SplittableRandom random = stream(name);
         double bound = 1.0 / Math.sqrt(fanIn);
+        fill(name, view, random -> random.nextDouble(-bound, bound));
+    }
+
+    /** Fills {@code view} with draws from parameter {@code name}'s own stream. */
+    private void fill(String name, INDArray view, ToDoubleFunction<SplittableRandom> draw) {
+        SplittableRandom random = new SplittableRandom(RunSeeds.parameterInit(networkSeed, layerIndex, name));
         double[] values = new double[(int) view.length()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextDouble(-bound, bound);
+            values[i] = draw.applyAsDouble(random);
         }
-        fill(view, values);
-    }
-
-    private SplittableRandom stream(String name) {
-        return new SplittableRandom(RunSeeds.parameterInit(networkSeed, layerIndex, name));
-    }
-
-    private static void fill(INDArray view, double[] values) {
         view.assign(Nd4j.create(values, view.shape(), view.dataType()));
     }
 }

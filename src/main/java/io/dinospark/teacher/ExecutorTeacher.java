@@ -21,11 +21,10 @@ public final class ExecutorTeacher {
     public static synchronized INDArray logits(String configurationJson, TeacherState state, INDArray globalCrops) {
         if (network == null || !configurationJson.equals(configuration)) {
             network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configurationJson));
-            network.init();
+            network.init(state.params(), true); // a copy: no random init to overwrite, the broadcast stays intact
             configuration = configurationJson;
-            version = Long.MIN_VALUE;
-        }
-        if (state.version() != version) {
+            version = state.version();
+        } else if (state.version() != version) {
             network.setParams(state.params());
             version = state.version();
         }

@@ -35,7 +35,7 @@ class AttentionMaskTest {
         // ...and a hair more mass takes it in.
         boolean[] past = AttentionMask.keepingMass(MAP, 0.63);
         assertArrayEquals(new boolean[] {false, false, true, false, true, false, false, true, false}, past);
-        // All of the mass: every patch with any, and the zeros too (the running sum passes 0 only after them).
+        // All of the mass: every patch with any, but not the zeros (the running sum has passed 0 before them).
         boolean[] all = AttentionMask.keepingMass(MAP, 1.0);
         assertArrayEquals(new boolean[] {false, true, true, false, true, false, true, true, false}, all);
     }

@@ -27,7 +27,6 @@ import io.dinospark.TestConfigs;
 import io.dinospark.config.Arch;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.ModelConfig;
-import io.dinospark.config.TrainConfig;
 import io.dinospark.teacher.Center;
 import io.dinospark.teacher.TeacherTargets;
 
@@ -170,11 +169,7 @@ class DinoNetworkTest {
         INDArray first = DinoNetwork.create(config).params();
         Nd4j.rand(DataType.FLOAT, 100); // other random draws in between change nothing
         assertEquals(first, DinoNetwork.create(config).params());
-        TrainConfig t = config.train();
-        DinoConfig otherSeed = new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
-                new TrainConfig(t.epochs(), t.batchSizePerWorker(), t.seed() + 1, t.workers(), t.averagingFrequency(),
-                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite()),
-                config.augment(), config.data(), config.eval());
+        DinoConfig otherSeed = TestConfigs.withSeed(config, config.train().seed() + 1);
         assertNotEquals(first, DinoNetwork.create(otherSeed).params());
 
         // The reference's distributions: trunc_normal(std 0.02) for the ViT's linear weights, Uniform(+-1/sqrt(fan in))

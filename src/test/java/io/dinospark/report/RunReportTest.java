@@ -91,8 +91,7 @@ class RunReportTest {
 
     @Test
     void theLinearProbeJoinsTheTableAndMissingPartsAreSaid() throws Exception {
-        Files.writeString(run.resolve("metrics.jsonl"), String.join("\n", metricsLines(3).stream()
-                .map(l -> l.replaceAll(",\"knnTop[15]\":[0-9.]+", "")).toList()) + "\n");
+        Files.writeString(run.resolve("metrics.jsonl"), String.join("\n", metricsLines(3)) + "\n");
         Files.createDirectories(run.resolve("eval"));
         Files.writeString(run.resolve("eval/linear.json"), "{\"checkpointStep\": 3, \"top1\": 0.655, \"top5\": 0.9}");
 

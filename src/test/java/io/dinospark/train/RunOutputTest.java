@@ -50,4 +50,25 @@ class RunOutputTest {
         }
         assertFalse(Files.exists(dir.resolve(".metrics.jsonl.crc")), "no stale checksum left to fail readers");
     }
+
+    /** A metrics file another writer left with a checksum: resuming removes the stale checksum, so readers accept it. */
+    @Test
+    void resumingDropsAChecksumThatNoLongerMatches() throws Exception {
+        Configuration hadoop = new Configuration();
+        FileSystem checksummed = FileSystem.getLocal(hadoop);
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("metrics.jsonl").toUri());
+        try (var out = checksummed.create(file, true)) {
+            out.write("{\"step\":0,\"loss\":5.0}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertTrue(Files.exists(dir.resolve(".metrics.jsonl.crc")), "the checksumming file system wrote a checksum");
+
+        try (RunOutput out = new RunOutput(dir.toString(), TestConfigs.tinyVit(0, 0, true), hadoop, 1)) {
+            out.write(step(1));
+        }
+        assertFalse(Files.exists(dir.resolve(".metrics.jsonl.crc")));
+        try (var in = checksummed.open(file)) {
+            assertEquals(Files.size(dir.resolve("metrics.jsonl")), in.readAllBytes().length);
+        }
+        assertEquals(2, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+    }
 }
