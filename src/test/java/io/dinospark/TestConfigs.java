@@ -41,8 +41,14 @@ public final class TestConfigs {
         TrainConfig t = config.train();
         return new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
                 new TrainConfig(t.epochs(), t.batchSizePerWorker(), seed, t.workers(), t.averagingFrequency(),
-                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite()),
+                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(), t.engine()),
                 config.augment(), config.data(), config.eval());
+    }
+
+    /** {@code config} with another {@code train.engine}. */
+    public static DinoConfig withEngine(DinoConfig config, String engine) {
+        return new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
+                config.train().withEngine(engine), config.augment(), config.data(), config.eval());
     }
 
     public static DinoConfig withModel(ModelConfig model, int localCrops, int globalSize, int localSize) {
@@ -50,7 +56,7 @@ public final class TestConfigs {
                 new CropConfig(globalSize, new Range(0.4, 1.0), localCrops, localSize, new Range(0.05, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.996),
                 new OptimConfig(5e-4, 1e-6, 10, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(100, 8, 42, 1, 1, 0, 3, "stop"), ConfigLoader.defaults().augment(), ConfigLoader.defaults().data(),
+                new TrainConfig(100, 8, 42, 1, 1, 0, 3, "stop", "dl4j"), ConfigLoader.defaults().augment(), ConfigLoader.defaults().data(),
                 ConfigLoader.defaults().eval());
     }
 }

@@ -10,10 +10,13 @@ import java.io.Serializable;
  * parameter averagings (1 is exactly the paper's synchronous data-parallel DINO).
  */
 public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int workers, int averagingFrequency,
-        int checkpointEvery, int keepCheckpoints, String onNonFinite) implements Serializable {
+        int checkpointEvery, int keepCheckpoints, String onNonFinite, String engine) implements Serializable {
 
     /** What a step with a non-finite loss or parameter does: stop the run, or skip to the next step's data. */
     public static final java.util.List<String> NON_FINITE_POLICIES = java.util.List.of("stop", "skip");
+
+    /** What runs the student's math: DL4J (ND4J, CPU and pre-Hopper CUDA) or libtorch (CPU and current GPUs). */
+    public static final java.util.List<String> ENGINES = java.util.List.of("dl4j", "torch");
 
     public TrainConfig {
         require(epochs > 0, "train.epochs", epochs, "must be > 0");
@@ -23,6 +26,13 @@ public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int wor
         require(checkpointEvery >= 0, "train.checkpoint_every", checkpointEvery, "must be >= 0 (0: once per epoch)");
         require(keepCheckpoints > 0, "train.keep_checkpoints", keepCheckpoints, "must be > 0");
         require(NON_FINITE_POLICIES.contains(onNonFinite), "train.on_non_finite", onNonFinite, "must be stop or skip");
+        require(ENGINES.contains(engine), "train.engine", engine, "must be dl4j or torch");
+    }
+
+    /** {@code train} with another engine. */
+    public TrainConfig withEngine(String other) {
+        return new TrainConfig(epochs, batchSizePerWorker, seed, workers, averagingFrequency, checkpointEvery,
+                keepCheckpoints, onNonFinite, other);
     }
 
     /** Images per step, over all workers: the total batch the learning rate scales with. */

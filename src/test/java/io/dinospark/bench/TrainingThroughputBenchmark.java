@@ -51,7 +51,7 @@ class TrainingThroughputBenchmark {
             TrainConfig t = preset.train();
             DinoConfig config = new DinoConfig(preset.model(), preset.crops(), preset.dino(), preset.optim(),
                     new TrainConfig(t.epochs(), t.batchSizePerWorker(), t.seed(), t.workers(), frequency,
-                            t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite()), preset.augment(), preset.data(),
+                            t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(), t.engine()), preset.augment(), preset.data(),
                     preset.eval());
             List<StepReport> reports = new ArrayList<>();
             SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config);
@@ -74,7 +74,7 @@ class TrainingThroughputBenchmark {
     private double plainLoop(DinoConfig preset) throws IOException {
         int batch = preset.train().workers() * preset.train().batchSizePerWorker();
         DinoConfig config = new DinoConfig(preset.model(), preset.crops(), preset.dino(), preset.optim(),
-                new TrainConfig(preset.train().epochs(), batch, preset.train().seed(), 1, 1, 0, 1, "stop"),
+                new TrainConfig(preset.train().epochs(), batch, preset.train().seed(), 1, 1, 0, 1, "stop", "dl4j"),
                 preset.augment(), new DataConfig("unused", "imagenet", "image", "label", "path"), preset.eval());
         List<ImageRef> images = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir.resolve("train"))) {

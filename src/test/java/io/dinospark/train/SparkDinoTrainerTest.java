@@ -36,7 +36,7 @@ class SparkDinoTrainerTest {
         new SyntheticImageSet(3, 1).write(root.toString(), 8, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         OptimConfig optim = new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1);
-        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite),
+        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite, "dl4j"),
                 c.augment(), new DataConfig(root.resolve("train").toString(), "imagenet", "image", "label", "path"),
                 c.eval());
     }
