@@ -11,6 +11,7 @@ import io.dinospark.config.ModelConfig;
 import io.dinospark.config.OptimConfig;
 import io.dinospark.config.Range;
 import io.dinospark.config.TrainConfig;
+import io.dinospark.engine.StudentState;
 
 /** Small configurations for tests, built directly so that they do not depend on the defaults file. */
 public final class TestConfigs {
@@ -43,6 +44,12 @@ public final class TestConfigs {
                 new TrainConfig(t.epochs(), t.batchSizePerWorker(), seed, t.workers(), t.averagingFrequency(),
                         t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(), t.engine()),
                 config.augment(), config.data(), config.eval());
+    }
+
+    /** A DL4J network as a checkpoint's student: its parameters, AdamW at zero. */
+    public static StudentState state(org.deeplearning4j.nn.multilayer.MultiLayerNetwork network) {
+        return new StudentState(network.params().dup(), org.nd4j.linalg.factory.Nd4j.zeros(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 2 * network.params().length()), 0);
     }
 
     /** {@code config} with another {@code train.engine}. */

@@ -7,7 +7,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,7 +16,8 @@ import org.slf4j.LoggerFactory;
 import io.dinospark.augment.EvaluationView;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
-import io.dinospark.model.LastBlockAttention;
+import io.dinospark.engine.Attention;
+import io.dinospark.engine.Engine;
 import io.dinospark.train.Checkpoints;
 
 /**
@@ -61,11 +61,8 @@ public final class AttentionExport {
         Checkpoints.State state = new Checkpoints(request.checkpoint().getParent(), hadoop, Integer.MAX_VALUE)
                 .load(request.checkpoint());
         DinoConfig config = ConfigLoader.parseRendered(state.config());
-        MultiLayerNetwork network = state.student();
-        if (!request.student()) {
-            network.setParams(state.teacher());
-        }
-        LastBlockAttention attention = LastBlockAttention.of(network);
+        Attention attention = Engine.of(config).attention(config,
+                request.student() ? state.student().params() : state.teacher());
         LOG.info("attention of the {} at step {} ({}), {} heads on a {}x{} grid of {} px patches",
                 request.student() ? "student" : "teacher", state.nextStep(), request.checkpoint(), attention.heads(),
                 attention.grid(), attention.grid(), attention.patchSize());

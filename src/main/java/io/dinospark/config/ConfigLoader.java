@@ -98,11 +98,48 @@ public final class ConfigLoader {
         return out.toString();
     }
 
+    /** Refuses every {@code include}, of a name, file, URL or classpath resource: {@link #render} never writes one. */
+    private static final class NoIncludes implements com.typesafe.config.ConfigIncluder,
+            com.typesafe.config.ConfigIncluderFile, com.typesafe.config.ConfigIncluderURL,
+            com.typesafe.config.ConfigIncluderClasspath {
+
+        @Override
+        public com.typesafe.config.ConfigIncluder withFallback(com.typesafe.config.ConfigIncluder fallback) {
+            return this;
+        }
+
+        @Override
+        public ConfigObject include(com.typesafe.config.ConfigIncludeContext context, String what) {
+            throw refused(what);
+        }
+
+        @Override
+        public ConfigObject includeFile(com.typesafe.config.ConfigIncludeContext context, java.io.File what) {
+            throw refused("file(" + what + ")");
+        }
+
+        @Override
+        public ConfigObject includeURL(com.typesafe.config.ConfigIncludeContext context, java.net.URL what) {
+            throw refused("url(" + what + ")");
+        }
+
+        @Override
+        public ConfigObject includeResources(com.typesafe.config.ConfigIncludeContext context, String what) {
+            throw refused("classpath(" + what + ")");
+        }
+
+        private static ConfigException refused(String what) {
+            return new ConfigException("a saved configuration holds include " + what + "; saved configurations"
+                    + " include nothing, so it is not read");
+        }
+    }
+
     /** A configuration as {@link #render} wrote it (a run's or a checkpoint's {@code config.conf}). */
     public static DinoConfig parseRendered(String rendered) {
         Config saved;
         try {
-            saved = ConfigFactory.parseString(rendered);
+            // A saved configuration may come from anywhere (a shared run directory): it reads no other file or URL.
+            saved = ConfigFactory.parseString(rendered, ConfigParseOptions.defaults().setIncluder(new NoIncludes()));
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("Cannot parse a saved configuration: " + e.getMessage());
         }

@@ -26,6 +26,15 @@ public final class RunSeeds {
         return SeededPermutation.mix(SeededPermutation.mix(SeededPermutation.mix(runSeed) ^ 0x5DEECE66DL + epoch) + imageId);
     }
 
+    /**
+     * Seed of the stochastic depth of worker {@code worker}'s {@code minibatch}-th update in global step {@code step}:
+     * a retried task draws the same noise.
+     */
+    public static long stochasticDepth(long runSeed, long step, int worker, int minibatch) {
+        return SeededPermutation.mix(SeededPermutation.mix(SeededPermutation.mix(SeededPermutation.mix(runSeed) ^ 0xD209L)
+                + step) + ((long) worker << 32 | minibatch));
+    }
+
     /** Seed of the images an evaluation samples from a set (the online k-NN's subsets). */
     public static long evaluationSample(long runSeed) {
         return SeededPermutation.mix(SeededPermutation.mix(runSeed) ^ 0x6E4B4E4EL);

@@ -105,7 +105,7 @@ public final class FeatureExtractor implements FlatMapFunction<Iterator<ImageRef
         }
         INDArray views = Nd4j.create(rows, new long[] {batchSize, width}, DataType.FLOAT)
                 .get(NDArrayIndex.interval(0, used.size()), NDArrayIndex.all());
-        INDArray features = ExecutorBackbone.features(model.value(), views.dup());
+        INDArray features = ExecutorFeatures.features(model.value(), views.dup());
         List<ImageFeature> out = new ArrayList<>(used.size());
         for (int i = 0; i < used.size(); i++) {
             ImageRef image = used.get(i);

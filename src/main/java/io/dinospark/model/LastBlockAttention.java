@@ -12,13 +12,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import io.dinospark.engine.Attention;
+
 /**
  * The last block's self-attention of a ViT backbone, CLS query over the tokens, for images at the global crops'
  * size, in inference mode. A small SameDiff graph of its own over a copy of the backbone's parameters, built by
  * the backbone's own graph code ({@link MultiCropViT#lastBlockClsAttention}), so the training graph keeps a
  * single output.
  */
-public final class LastBlockAttention {
+public final class LastBlockAttention implements Attention {
 
     private static final String IMAGES = "images";
 
@@ -53,19 +55,23 @@ public final class LastBlockAttention {
     }
 
     /** Side of the images it takes, in pixels: the global crop size. */
+    @Override
     public int imageSize() {
         return vit.getGlobalSize();
     }
 
+    @Override
     public int patchSize() {
         return vit.getPatchSize();
     }
 
     /** Patches per side. */
+    @Override
     public int grid() {
         return vit.nativeGrid();
     }
 
+    @Override
     public int heads() {
         return vit.getNumHeads();
     }
@@ -86,6 +92,7 @@ public final class LastBlockAttention {
     }
 
     /** Attention of the CLS query over the patches only, as maps {@code [B, heads, grid, grid]} (DINO's attention maps). */
+    @Override
     public INDArray patchAttention(INDArray images) {
         INDArray all = clsAttention(images);
         long tokens = all.size(2);

@@ -1,7 +1,5 @@
 package io.dinospark.train;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,32 +8,48 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.dinospark.config.ConfigLoader;
+import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.StudentState;
+import io.dinospark.model.ParameterLayout;
 
 /**
- * A run's checkpoints, {@code <run>/checkpoints/step-NNNNNNNNNN/}: the student with its updater state (DL4J's
- * model zip: JSON configuration and binary arrays), the teacher's parameters and the center (binary arrays), the
- * resolved configuration, and the step to resume at. Nothing is Java-serialized, so loading one runs no code.
- * Each is written under a temporary name and renamed when complete: a crash mid-write leaves the previous one
- * intact. The last {@code keep} are kept. Every random stream derives from the run seed and the step (data order,
- * crops), so the step is the whole RNG state of the data.
+ * A run's checkpoints, {@code <run>/checkpoints/step-NNNNNNNNNN/}, the same for every engine: the resolved
+ * configuration ({@code config.conf}), the step to resume at and the optimizer's update count ({@code state.json}),
+ * and flat float arrays ({@link ArrayFiles}) of the student's parameters, its AdamW moments, the teacher's parameters
+ * and the center. They are read by the project's own reader: only these entries are accepted, every array's size is
+ * checked against what the configuration implies before anything is allocated, and nothing is deserialized, so
+ * loading a checkpoint from anywhere runs no code. Each is written under a temporary name and renamed when
+ * complete: a crash mid-write leaves the previous one intact. The last {@code keep} are kept. Every random stream
+ * derives from the run seed and the step (data order, crops, noise), so the step is the whole RNG state of the data.
  */
 public final class Checkpoints {
 
     private static final String PREFIX = "step-";
     private static final String PARTIAL = ".partial";
+    private static final String STATE = "state.json";
+    private static final String STUDENT = "student.bin";
+    private static final String OPTIMIZER = "optimizer.bin";
+    private static final String TEACHER = "teacher.bin";
+    private static final String CENTER = "center.bin";
+    /** Every entry a checkpoint may hold (Hadoop's local file system adds a {@code .NAME.crc} beside each). */
+    private static final Set<String> ENTRIES = Set.of(RunOutput.CONFIG_FILE, STATE, STUDENT, OPTIMIZER, TEACHER, CENTER);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a checkpoint holds. {@code nextStep}: the first step not yet trained. */
-    public record State(long nextStep, MultiLayerNetwork student, INDArray teacher, INDArray center, String config) {
+    public record State(long nextStep, StudentState student, INDArray teacher, INDArray center, String config) {
     }
 
     /** What evaluation needs of a checkpoint: the teacher's parameters, the configuration, and the steps trained. */
@@ -57,13 +71,13 @@ public final class Checkpoints {
         Path partial = new Path(directory, done.getName() + PARTIAL);
         fs.delete(partial, true);
         fs.mkdirs(partial);
-        try (OutputStream out = fs.create(new Path(partial, "student.zip"))) {
-            ModelSerializer.writeModel(state.student(), out, true);
-        }
-        writeArray(new Path(partial, "teacher.bin"), state.teacher());
-        writeArray(new Path(partial, "center.bin"), state.center());
         writeText(new Path(partial, RunOutput.CONFIG_FILE), state.config());
-        writeText(new Path(partial, "step.txt"), Long.toString(state.nextStep()));
+        writeText(new Path(partial, STATE), JSON.writeValueAsString(Map.of("nextStep", state.nextStep(),
+                "optimizerSteps", state.student().optimizerSteps())));
+        ArrayFiles.write(fs, new Path(partial, STUDENT), state.student().params());
+        ArrayFiles.write(fs, new Path(partial, OPTIMIZER), state.student().optimizer());
+        ArrayFiles.write(fs, new Path(partial, TEACHER), state.teacher());
+        ArrayFiles.write(fs, new Path(partial, CENTER), state.center());
         fs.delete(done, true);
         if (!fs.rename(partial, done)) {
             throw new IOException("cannot rename checkpoint " + partial + " to " + done);
@@ -73,37 +87,31 @@ public final class Checkpoints {
     }
 
     /** The newest complete checkpoint, if any. */
-    public Optional<State> latest() throws IOException {
-        Optional<Path> dir = latestDirectory();
-        return dir.isEmpty() ? Optional.empty() : Optional.of(load(dir.get()));
-    }
-
-    /** The directory of the newest complete checkpoint, if any. */
-    private Optional<Path> latestDirectory() throws IOException {
+    public java.util.Optional<State> latest() throws IOException {
         List<Path> complete = complete();
-        return complete.isEmpty() ? Optional.empty() : Optional.of(complete.get(complete.size() - 1));
+        return complete.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(load(complete.get(complete.size() - 1)));
     }
 
     /** The directory of the newest complete checkpoint; an error naming the run when it has none. */
     public Path newestDirectory() throws IOException {
-        return latestDirectory().orElseThrow(() -> new FileNotFoundException("no checkpoint in " + directory
-                + ": train --output " + directory.getParent() + " writes one every train.checkpoint_every steps"
-                + " (0: every epoch) and when it stops"));
+        List<Path> complete = complete();
+        if (complete.isEmpty()) {
+            throw new FileNotFoundException("no checkpoint in " + directory + ": train --output "
+                    + directory.getParent() + " writes one every train.checkpoint_every steps (0: every epoch) and"
+                    + " when it stops");
+        }
+        return complete.get(complete.size() - 1);
     }
 
     /** The checkpoint in {@code dir} (one {@code step-N} directory, of this run or any other). */
     public State load(Path dir) throws IOException {
-        if (!fs.exists(new Path(dir, "step.txt")) || !fs.exists(new Path(dir, "teacher.bin"))) {
-            throw new IOException("not a checkpoint: " + dir + " (a checkpoint directory holds step.txt, "
-                    + "student.zip, teacher.bin and center.bin)");
-        }
-        MultiLayerNetwork student;
-        try (InputStream in = fs.open(new Path(dir, "student.zip"))) {
-            student = ModelSerializer.restoreMultiLayerNetwork(in, true);
-        }
-        return new State(readStep(dir), student,
-                readArray(new Path(dir, "teacher.bin")), readArray(new Path(dir, "center.bin")),
-                readText(new Path(dir, RunOutput.CONFIG_FILE)));
+        Contents c = contents(dir);
+        long size = c.layout().size();
+        StudentState student = new StudentState(ArrayFiles.read(fs, new Path(dir, STUDENT), "the student's parameters", size),
+                ArrayFiles.read(fs, new Path(dir, OPTIMIZER), "the student's AdamW moments", 2 * size), c.optimizerSteps());
+        int k = c.config().model().outDim();
+        INDArray center = ArrayFiles.read(fs, new Path(dir, CENTER), "the center", k).reshape(1, k);
+        return new State(c.nextStep(), student, readTeacher(dir, c), center, c.configText());
     }
 
     /**
@@ -113,12 +121,53 @@ public final class Checkpoints {
      */
     public Teacher latestTeacher() throws IOException {
         Path dir = newestDirectory();
-        return new Teacher(readStep(dir), readArray(new Path(dir, "teacher.bin")),
-                readText(new Path(dir, RunOutput.CONFIG_FILE)));
+        Contents c = contents(dir);
+        return new Teacher(c.nextStep(), readTeacher(dir, c), c.configText());
     }
 
-    private long readStep(Path dir) throws IOException {
-        return Long.parseLong(readText(new Path(dir, "step.txt")).trim());
+    /** What a checkpoint's small entries say, read and checked before any array is. */
+    private record Contents(String configText, DinoConfig config, ParameterLayout layout, long nextStep,
+            long optimizerSteps) {
+    }
+
+    private Contents contents(Path dir) throws IOException {
+        if (!fs.exists(new Path(dir, STATE)) || !fs.exists(new Path(dir, TEACHER))) {
+            String old = fs.exists(new Path(dir, "student.zip")) ? " It holds student.zip: it was written by an"
+                    + " earlier dino-spark, whose DL4J model zip is not read (DL4J reads it with Java deserialization);"
+                    + " train the run again or use the version that wrote it." : "";
+            throw new IOException("not a checkpoint: " + dir + " (a checkpoint directory holds " + RunOutput.CONFIG_FILE
+                    + ", " + STATE + ", " + STUDENT + ", " + OPTIMIZER + ", " + TEACHER + " and " + CENTER + ")." + old);
+        }
+        for (FileStatus entry : fs.listStatus(dir)) {
+            String name = entry.getPath().getName();
+            String checked = name.startsWith(".") && name.endsWith(".crc") ? name.substring(1, name.length() - 4) : name;
+            if (!entry.isFile() || !ENTRIES.contains(checked)) {
+                throw new IOException("checkpoint " + dir + " holds an entry it never writes: " + name
+                        + " (allowed: " + new java.util.TreeSet<>(ENTRIES) + "); it is not read");
+            }
+        }
+        String configText = readText(new Path(dir, RunOutput.CONFIG_FILE));
+        DinoConfig config = ConfigLoader.parseRendered(configText);
+        JsonNode state;
+        try {
+            state = JSON.readTree(readText(new Path(dir, STATE)));
+        } catch (IOException e) {
+            throw new IOException(new Path(dir, STATE) + " is not JSON: " + e.getMessage(), e);
+        }
+        return new Contents(configText, config, ParameterLayout.of(config), count(state, "nextStep", dir),
+                count(state, "optimizerSteps", dir));
+    }
+
+    private static long count(JsonNode state, String field, Path dir) throws IOException {
+        JsonNode value = state == null ? null : state.get(field);
+        if (value == null || !value.canConvertToLong() || value.asLong() < 0) {
+            throw new IOException(new Path(dir, STATE) + " needs " + field + " as a count >= 0, got " + value);
+        }
+        return value.asLong();
+    }
+
+    private INDArray readTeacher(Path dir, Contents c) throws IOException {
+        return ArrayFiles.read(fs, new Path(dir, TEACHER), "the teacher's parameters", c.layout().size());
     }
 
     private List<Path> complete() throws IOException {
@@ -140,25 +189,18 @@ public final class Checkpoints {
         }
     }
 
-    private void writeArray(Path file, INDArray array) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(fs.create(file))) {
-            Nd4j.write(array, out);
-        }
-    }
-
-    private INDArray readArray(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(fs.open(file))) {
-            return Nd4j.read(in);
-        }
-    }
-
     private void writeText(Path file, String text) throws IOException {
         try (OutputStream out = fs.create(file)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 
+    /** A small text entry; one over 1 MiB is refused rather than read. */
     private String readText(Path file) throws IOException {
+        long length = fs.getFileStatus(file).getLen();
+        if (length > 1 << 20) {
+            throw new IOException(file + " is " + length + " bytes; a checkpoint's text entries are far smaller");
+        }
         try (InputStream in = fs.open(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

@@ -4,23 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.data.CropRows;
+import io.dinospark.data.RunSeeds;
+import io.dinospark.engine.Engine;
+import io.dinospark.engine.LocalStudent;
+import io.dinospark.engine.Minibatch;
+import io.dinospark.engine.StepSettings;
+import io.dinospark.engine.StudentState;
 import io.dinospark.model.CropLayout;
-import io.dinospark.model.DinoNetwork;
 import io.dinospark.teacher.Center;
 import io.dinospark.teacher.EmaTeacher;
+import io.dinospark.teacher.TeacherState;
 import io.dinospark.teacher.TeacherTargets;
 
 /**
  * DINO in one process, step by step as the paper's Algorithm 1: schedules, teacher targets on the global crops,
  * one student update, then the teacher's EMA and the center, once per optimizer step. The Spark job distributes
- * exactly this step; this loop is its reference and its no-Spark baseline.
+ * exactly this step; this loop is its reference and its no-Spark baseline, on either engine.
  */
 public final class LocalDinoLoop {
 
@@ -30,20 +34,20 @@ public final class LocalDinoLoop {
     }
 
     private final DinoConfig config;
+    private final Engine engine;
     private final Schedules schedules;
-    private final MultiLayerNetwork student;
-    private final MultiLayerNetwork teacher;
+    private final LocalStudent student;
     private final EmaTeacher ema;
     private final Center center;
 
     public LocalDinoLoop(DinoConfig config, long stepsPerEpoch) {
         this.config = config;
+        this.engine = Engine.of(config);
         this.schedules = new Schedules(config.optim(), config.dino(), config.train().epochs(), stepsPerEpoch,
                 config.train().batchSizePerWorker());
-        this.student = DinoNetwork.create(config);
-        this.ema = new EmaTeacher(student.params());
-        this.teacher = new MultiLayerNetwork(student.getLayerWiseConfigurations().clone());
-        this.teacher.init(ema.params(), false); // the teacher network reads the EMA's parameters in place
+        StudentState start = engine.initialStudent(config);
+        this.student = engine.localStudent(config, start);
+        this.ema = new EmaTeacher(start.params());
         this.center = Center.zeros(config.model().outDim());
     }
 
@@ -51,12 +55,13 @@ public final class LocalDinoLoop {
         return schedules;
     }
 
-    public MultiLayerNetwork student() {
-        return student;
+    public StudentState student() {
+        return student.state();
     }
 
-    public MultiLayerNetwork teacher() {
-        return teacher;
+    /** The teacher's parameters: a live view. */
+    public INDArray teacherParams() {
+        return ema.params();
     }
 
     /** Runs {@code steps} steps from step 0, reporting each to {@code listener}. */
@@ -70,21 +75,25 @@ public final class LocalDinoLoop {
         return history;
     }
 
-    /** One optimizer step on {@code rows} (packed crops of this step's images). */
+    /**
+     * One optimizer step on {@code rows} (packed crops of this step's images), as worker 0 of a one-worker Spark
+     * run with averaging frequency 1 takes it.
+     */
     public StepMetrics step(long step, INDArray rows) {
         double lr = schedules.lr(step);
         double wd = schedules.weightDecay(step);
         double momentum = schedules.teacherMomentum(step);
         double teacherTemp = schedules.teacherTempAtStep(step);
-        OptimizerSettings.apply(student, lr, wd, schedules.lastLayerFrozen(step));
 
         CropLayout layout = new CropLayout(config.crops().globalSize(), config.crops().localSize());
         INDArray globalCrops = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, layout.rowWidth(0)));
-        INDArray teacherLogits = teacher.output(globalCrops);
+        TeacherState state = TeacherState.of(ema.params(), center.value(), teacherTemp);
+        INDArray teacherLogits = engine.teacherLogits(config, state, globalCrops);
         INDArray targets = TeacherTargets.probabilities(teacherLogits, center.value(), teacherTemp);
 
-        student.fit(new DataSet(rows, targets));
-        double loss = student.score();
+        double loss = student.fit(new Minibatch(rows, targets),
+                new StepSettings(step, lr, wd, schedules.lastLayerFrozen(step)),
+                RunSeeds.stochasticDepth(config.train().seed(), step, 0, 0));
         if (!Double.isFinite(loss)) {
             throw new NonFiniteLossException(step, loss);
         }

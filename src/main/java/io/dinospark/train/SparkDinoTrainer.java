@@ -9,13 +9,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +20,20 @@ import io.dinospark.data.EpochPlan;
 import io.dinospark.data.ImageCatalog;
 import io.dinospark.data.ImageRef;
 import io.dinospark.data.ImageSource;
+import io.dinospark.engine.Engine;
+import io.dinospark.engine.Minibatch;
+import io.dinospark.engine.StepSettings;
+import io.dinospark.engine.StudentState;
+import io.dinospark.engine.StudentTrainer;
 import io.dinospark.model.CropLayout;
-import io.dinospark.model.DinoNetwork;
 import io.dinospark.teacher.Center;
 import io.dinospark.teacher.EmaTeacher;
 import io.dinospark.teacher.TeacherState;
 
 /**
  * DINO on Spark, step by step as DESIGN.md section 3: the driver computes the schedules and broadcasts the teacher;
- * executors read and crop their images, run the teacher and build the student's minibatches; DL4J's parameter
- * averaging trains the student; the driver updates the EMA teacher and the center from the step's teacher outputs.
+ * executors read and crop their images, run the teacher and build the student's minibatches; the engine's parameter
+ * averaging ({@code train.engine}) trains the student; the driver updates the EMA teacher and the center from the step's teacher outputs.
  */
 public final class SparkDinoTrainer {
 
@@ -45,7 +43,7 @@ public final class SparkDinoTrainer {
     private final JavaSparkContext sc;
     private final ImageCatalog catalog;
     private final Schedules schedules;
-    private final SparkDl4jMultiLayer student;
+    private final StudentTrainer student;
     private final EmaTeacher teacher;
     private final Center center;
     private long nextStep;
@@ -68,18 +66,10 @@ public final class SparkDinoTrainer {
                     + " train.averaging_frequency)");
         }
         this.schedules = new Schedules(config.optim(), config.dino(), t.epochs(), stepsPerEpoch, t.imagesPerStep());
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSizePerWorker())
-                .batchSizePerWorker(t.batchSizePerWorker())
-                .averagingFrequency(t.averagingFrequency())
-                .workerPrefetchNumBatches(0)
-                .saveUpdater(true) // AdamW's moments are averaged with the parameters
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Never) // the epoch plan already gives one partition per worker
-                .storageLevel(null)
-                .build();
-        this.student = new SparkDl4jMultiLayer(sc, checkpoint.map(Checkpoints.State::student)
-                .orElseGet(() -> DinoNetwork.create(config)), master);
-        this.teacher = new EmaTeacher(checkpoint.map(Checkpoints.State::teacher).orElse(student.getNetwork().params()));
+        Engine engine = Engine.of(config);
+        StudentState start = checkpoint.map(Checkpoints.State::student).orElseGet(() -> engine.initialStudent(config));
+        this.student = engine.studentTrainer(sc, config, start);
+        this.teacher = new EmaTeacher(checkpoint.map(Checkpoints.State::teacher).orElse(start.params()));
         this.center = checkpoint.map(c -> Center.of(c.center())).orElseGet(() -> Center.zeros(config.model().outDim()));
         this.nextStep = checkpoint.map(Checkpoints.State::nextStep).orElse(0L);
     }
@@ -91,15 +81,16 @@ public final class SparkDinoTrainer {
 
     /** Everything a checkpoint needs to resume this run after {@link #nextStep()} - 1. */
     public Checkpoints.State state(String configText) {
-        return new Checkpoints.State(nextStep, studentNetwork(), teacher.params(), center.value(), configText);
+        return new Checkpoints.State(nextStep, student.state(), teacher.params(), center.value(), configText);
     }
 
     public Schedules schedules() {
         return schedules;
     }
 
-    public MultiLayerNetwork studentNetwork() {
-        return student.getNetwork();
+    /** The student's parameters (a live view on the driver). */
+    public INDArray studentParams() {
+        return student.params();
     }
 
     /** The teacher's parameters (a live view on the driver). */
@@ -114,7 +105,6 @@ public final class SparkDinoTrainer {
         CropLayout layout = new CropLayout(config.crops().globalSize(), config.crops().localSize());
         CropRowsReader reader = new CropRowsReader(config.crops(), config.augment(), t.seed());
         SerializableConfiguration hadoop = new SerializableConfiguration(sc.hadoopConfiguration());
-        Broadcast<String> networkJson = sc.broadcast(studentNetwork().getLayerWiseConfigurations().toJson());
         double lnK = Math.log(config.model().outDim());
         while (nextStep < total) {
             int epoch = schedules.epoch(nextStep);
@@ -122,7 +112,7 @@ public final class SparkDinoTrainer {
             for (long s = nextStep % schedules.stepsPerEpoch(); s < plan.steps() && nextStep < total; s++) {
                 sc.setJobGroup("dino-step-" + nextStep, "DINO step " + (nextStep + 1) + "/" + total, false);
                 try {
-                    StepReport report = step(nextStep, epoch, plan.step(s), layout, reader, hadoop, networkJson, lnK);
+                    StepReport report = step(nextStep, epoch, plan.step(s), layout, reader, hadoop, lnK);
                     nextStep++;
                     listener.accept(report);
                 } catch (NonFiniteLossException e) {
@@ -135,23 +125,20 @@ public final class SparkDinoTrainer {
             }
             plan.release();
         }
-        networkJson.destroy();
     }
 
     private StepReport step(long step, int epoch, JavaRDD<ImageRef> images, CropLayout layout,
-            CropRowsReader reader, SerializableConfiguration hadoop, Broadcast<String> networkJson, double lnK) {
+            CropRowsReader reader, SerializableConfiguration hadoop, double lnK) {
         long start = System.nanoTime();
         double lr = schedules.lr(step);
         double wd = schedules.weightDecay(step);
         double momentum = schedules.teacherMomentum(step);
         double teacherTemp = schedules.teacherTempAtStep(step);
-        MultiLayerNetwork net = studentNetwork();
-        OptimizerSettings.apply(net, lr, wd, schedules.lastLayerFrozen(step));
-        Broadcast<TeacherState> state = sc.broadcast(new TeacherState(step, teacher.params().dup(), center.value(), teacherTemp));
+        StepSettings settings = new StepSettings(step, lr, wd, schedules.lastLayerFrozen(step));
+        Broadcast<TeacherState> state = sc.broadcast(TeacherState.of(teacher.params().dup(), center.value(), teacherTemp));
         long broadcastDone = System.nanoTime();
 
-        JavaRDD<WorkerStep.Output> work = images.mapPartitions(new WorkerStep(reader, layout,
-                config.train().batchSizePerWorker(), epoch, config.model().outDim(), networkJson, state, hadoop))
+        JavaRDD<WorkerStep.Output> work = images.mapPartitions(new WorkerStep(config, reader, layout, step, epoch, state, hadoop))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         WorkerStep.Totals totals = work.map(WorkerStep.Output::totals).reduce(WorkerStep.Totals::plus);
         if (totals.globalCrops() == 0) {
@@ -160,21 +147,18 @@ public final class SparkDinoTrainer {
         }
         long dataDone = System.nanoTime();
 
-        INDArray paramsBefore = net.params().dup();
-        INDArray updaterBefore = net.getUpdater().getStateViewArray().dup();
-        JavaRDD<DataSet> minibatches = work.flatMap(o -> o.minibatches().iterator());
-        student.fit(minibatches);
-        double loss = student.getScore();
+        StudentState before = student.state();
+        JavaRDD<Minibatch> minibatches = work.flatMap(o -> o.minibatches().iterator());
+        double loss = student.fit(minibatches, settings);
         long fitDone = System.nanoTime();
         work.unpersist();
         state.destroy();
 
-        if (!Double.isFinite(loss) || !Double.isFinite(net.params().sumNumber().doubleValue())) {
-            net.setParams(paramsBefore);
-            net.getUpdater().getStateViewArray().assign(updaterBefore);
+        if (!Double.isFinite(loss) || !Double.isFinite(student.params().sumNumber().doubleValue())) {
+            student.restore(before);
             throw new NonFiniteLossException(step, loss);
         }
-        teacher.update(net.params(), momentum);
+        teacher.update(student.params(), momentum);
         center.update(totals.logitSum(), totals.globalCrops(), config.dino().centerMomentum());
         double entropy = totals.entropySum() / totals.globalCrops();
         long end = System.nanoTime();

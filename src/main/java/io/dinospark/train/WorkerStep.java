@@ -5,20 +5,22 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import io.dinospark.config.DinoConfig;
 import io.dinospark.data.CropBatch;
 import io.dinospark.data.CropRowsReader;
 import io.dinospark.data.ImageRef;
+import io.dinospark.engine.Engine;
+import io.dinospark.engine.Minibatch;
 import io.dinospark.model.CropLayout;
 import io.dinospark.teacher.Center;
-import io.dinospark.teacher.ExecutorTeacher;
 import io.dinospark.teacher.TeacherState;
 import io.dinospark.teacher.TeacherTargets;
 
@@ -29,7 +31,7 @@ import io.dinospark.teacher.TeacherTargets;
 final class WorkerStep implements FlatMapFunction<Iterator<ImageRef>, WorkerStep.Output> {
 
     /** A worker's minibatches and what the driver needs of its step. */
-    record Output(List<DataSet> minibatches, Totals totals) implements Serializable {
+    record Output(List<Minibatch> minibatches, Totals totals) implements Serializable {
     }
 
     /**
@@ -47,20 +49,20 @@ final class WorkerStep implements FlatMapFunction<Iterator<ImageRef>, WorkerStep
     private final CropRowsReader reader;
     private final CropLayout layout;
     private final int minibatch;
+    private final long step;
     private final int epoch;
-    private final long k;
-    private final Broadcast<String> networkJson;
+    private final DinoConfig config;
     private final Broadcast<TeacherState> teacher;
     private final SerializableConfiguration hadoop;
 
-    WorkerStep(CropRowsReader reader, CropLayout layout, int minibatch, int epoch, long k, Broadcast<String> networkJson,
+    WorkerStep(DinoConfig config, CropRowsReader reader, CropLayout layout, long step, int epoch,
             Broadcast<TeacherState> teacher, SerializableConfiguration hadoop) {
         this.reader = reader;
         this.layout = layout;
-        this.minibatch = minibatch;
+        this.minibatch = config.train().batchSizePerWorker();
+        this.step = step;
         this.epoch = epoch;
-        this.k = k;
-        this.networkJson = networkJson;
+        this.config = config;
         this.teacher = teacher;
         this.hadoop = hadoop;
     }
@@ -69,29 +71,41 @@ final class WorkerStep implements FlatMapFunction<Iterator<ImageRef>, WorkerStep
     public Iterator<Output> call(Iterator<ImageRef> images) {
         List<ImageRef> refs = new ArrayList<>();
         images.forEachRemaining(refs::add);
+        try {
+            return List.of(work(refs)).iterator();
+        } catch (RuntimeException e) {
+            // Not a lost executor: something in this worker's data or math. Name what a user needs to find it.
+            TaskContext task = TaskContext.get();
+            throw new IllegalStateException("step " + step + ", worker " + (task == null ? "?" : task.partitionId())
+                    + ", images " + refs.stream().map(ImageRef::path).toList() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Output work(List<ImageRef> refs) {
         CropBatch batch = reader.read(refs, epoch, hadoop.value());
         INDArray rows = batch.rows();
+        long k = config.model().outDim();
         if (rows.rows() == 0) {
             Totals nothing = new Totals(Nd4j.zeros(rows.dataType(), 1, k), 0, 0, batch.skipped().size());
-            return List.of(new Output(List.of(), nothing)).iterator();
+            return new Output(List.of(), nothing);
         }
         TeacherState state = teacher.value();
         INDArray globals = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, layout.rowWidth(0)));
-        INDArray logits = ExecutorTeacher.logits(networkJson.value(), state, globals);
+        INDArray logits = Engine.of(config).teacherLogits(config, state, globals);
         INDArray targets = TeacherTargets.probabilities(logits, state.center(), state.temperature());
-        List<DataSet> minibatches = new ArrayList<>();
+        List<Minibatch> minibatches = new ArrayList<>();
         if (rows.rows() <= minibatch) {
-            minibatches.add(new DataSet(rows, targets)); // averaging frequency 1: the rows are the minibatch
+            minibatches.add(new Minibatch(rows, targets)); // averaging frequency 1: the rows are the minibatch
         } else {
             for (long from = 0; from < rows.rows(); from += minibatch) {
                 long to = Math.min(rows.rows(), from + minibatch);
-                minibatches.add(new DataSet(rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(),
+                minibatches.add(new Minibatch(rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(),
                         targets.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup()));
             }
         }
         long crops = 2 * rows.rows();
         Totals totals = new Totals(Center.logitSum(logits, k), crops, TeacherTargets.meanEntropy(targets, k) * crops,
                 batch.skipped().size());
-        return List.of(new Output(minibatches, totals)).iterator();
+        return new Output(minibatches, totals);
     }
 }

@@ -52,7 +52,7 @@ class AttentionExportTest {
     /** A run with one checkpoint whose teacher differs from its student; returns the student network. */
     private MultiLayerNetwork checkpoint(DinoConfig config, INDArray teacher) throws IOException {
         MultiLayerNetwork student = DinoNetwork.create(config);
-        new Checkpoints(hadoopPath(dir.resolve("run")), new Configuration(), 3).save(new Checkpoints.State(7, student,
+        new Checkpoints(hadoopPath(dir.resolve("run")), new Configuration(), 3).save(new Checkpoints.State(7, TestConfigs.state(student),
                 teacher == null ? student.params().dup() : teacher, Nd4j.zeros(DataType.FLOAT, 1, 20), ConfigLoader.render(config)));
         return student;
     }

@@ -12,17 +12,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.dinospark.TestConfigs;
 import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.Engine;
 import io.dinospark.model.DinoNetwork;
 
 /** The evaluation backbone computes what the training network's layer 0 computes, one view per row. */
 class FeatureModelTest {
 
     private static INDArray features(FeatureModel model, INDArray views) {
-        MultiLayerNetwork net = new MultiLayerNetwork(
-                org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(model.backboneJson()));
-        net.init();
-        net.setParams(model.params());
-        return net.output(views, false);
+        try (var network = Engine.of(model.config()).features(model.config(), model.params(), model.blocks())) {
+            return network.features(views);
+        }
     }
 
     private static void assertSameFeaturesAsTheTrainingNetwork(DinoConfig config) {

@@ -28,9 +28,9 @@ class TrainedRunTest {
         DinoConfig config = TestConfigs.tinyVit(2, 0.1, true);
         var student = DinoNetwork.create(config);
         Checkpoints checkpoints = new Checkpoints(new org.apache.hadoop.fs.Path(dir.toString()), new Configuration(), 2);
-        checkpoints.save(new Checkpoints.State(3, student, student.params().mul(2), student.params().get(
+        checkpoints.save(new Checkpoints.State(3, TestConfigs.state(student), student.params().mul(2), student.params().get(
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).dup(), ConfigLoader.render(config)));
-        checkpoints.save(new Checkpoints.State(7, student, student.params().mul(3), student.params().get(
+        checkpoints.save(new Checkpoints.State(7, TestConfigs.state(student), student.params().mul(3), student.params().get(
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).dup(), ConfigLoader.render(config)));
         TrainedRun run = TrainedRun.load(dir.toString(), new Configuration());
         assertEquals(7, run.step());

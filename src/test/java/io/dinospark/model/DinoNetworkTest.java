@@ -230,7 +230,7 @@ class DinoNetworkTest {
     void frozenLastLayerKeepsItsParameters() {
         DinoConfig config = TestConfigs.tinyVit(2, 0.0, true);
         MultiLayerNetwork net = DinoNetwork.create(config);
-        io.dinospark.train.OptimizerSettings.apply(net, 1e-2, 0.0, true);
+        io.dinospark.engine.dl4j.OptimizerSettings.apply(net, 1e-2, 0.0, true);
         INDArray rows = Nd4j.rand(DataType.FLOAT, 4, CROPS.rowWidth(2));
         INDArray targets = TeacherTargets.probabilities(Nd4j.randn(DataType.FLOAT, 4, 40), Center.zeros(20).value(), 0.04);
         INDArray lastBefore = net.getLayer(DinoNetwork.LAST_LAYER).params().dup();
@@ -239,7 +239,7 @@ class DinoNetworkTest {
         assertEquals(lastBefore, net.getLayer(DinoNetwork.LAST_LAYER).params());
         assertNotEquals(headBefore, net.getLayer(1).params());
 
-        io.dinospark.train.OptimizerSettings.apply(net, 1e-2, 0.0, false);
+        io.dinospark.engine.dl4j.OptimizerSettings.apply(net, 1e-2, 0.0, false);
         net.fit(new DataSet(rows, targets));
         assertNotEquals(lastBefore, net.getLayer(DinoNetwork.LAST_LAYER).params());
     }

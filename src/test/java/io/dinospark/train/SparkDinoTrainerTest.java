@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -22,34 +23,35 @@ import io.dinospark.config.OptimConfig;
 import io.dinospark.config.TrainConfig;
 import io.dinospark.data.SyntheticImageSet;
 
-/** The distributed step on Spark local mode, two workers. */
+/** The distributed step on Spark local mode, two workers, on each engine. */
 class SparkDinoTrainerTest {
 
     @TempDir
     Path root;
 
-    private DinoConfig config(int epochs) throws IOException {
-        return config(epochs, "stop");
+    private DinoConfig config(int epochs, String engine) throws IOException {
+        return config(epochs, "stop", engine);
     }
 
-    private DinoConfig config(int epochs, String onNonFinite) throws IOException {
+    private DinoConfig config(int epochs, String onNonFinite, String engine) throws IOException {
         new SyntheticImageSet(3, 1).write(root.toString(), 8, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         OptimConfig optim = new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1);
-        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite, "dl4j"),
+        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite, engine),
                 c.augment(), new DataConfig(root.resolve("train").toString(), "imagenet", "image", "label", "path"),
                 c.eval());
     }
 
-    @Test
-    void theDriversTeacherIsTheEmaOfTheAveragedStudent() throws IOException {
-        SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config(1));
-        assertEquals(trainer.teacherParams(), trainer.studentNetwork().params(), "the teacher starts as the student");
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "torch"})
+    void theDriversTeacherIsTheEmaOfTheAveragedStudent(String engine) throws IOException {
+        SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config(1, engine));
+        assertEquals(trainer.teacherParams(), trainer.studentParams(), "the teacher starts as the student");
         List<INDArray> teachers = new ArrayList<>();
         List<INDArray> students = new ArrayList<>();
         trainer.train(2, report -> {
             teachers.add(trainer.teacherParams().dup());
-            students.add(trainer.studentNetwork().params().dup());
+            students.add(trainer.studentParams().dup());
         });
         // Step 0 has learning rate 0 (warmup starts at 0); step 1 moves the student, and the teacher follows by EMA.
         assertTrue(!students.get(0).equals(students.get(1)), "the student did not train");
@@ -58,9 +60,10 @@ class SparkDinoTrainerTest {
         assertTrue(expected.equalsWithEps(teachers.get(1), 1e-6), "teacher != m * teacher + (1 - m) * averaged student");
     }
 
-    @Test
-    void aShortRunTrainsEveryStepOfEachEpoch() throws IOException {
-        SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config(2));
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "torch"})
+    void aShortRunTrainsEveryStepOfEachEpoch(String engine) throws IOException {
+        SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config(2, engine));
         List<StepReport> reports = new ArrayList<>();
         trainer.train(Long.MAX_VALUE, reports::add);
         assertEquals(6, reports.size()); // 24 images, 2 workers x 4 per step: 3 steps per epoch, 2 epochs
@@ -72,25 +75,26 @@ class SparkDinoTrainerTest {
         }
     }
 
-    @Test
-    void aNonFiniteStepIsRolledBackAndNeverReachesTheTeacher() throws IOException {
-        SparkDinoTrainer stopping = new SparkDinoTrainer(LocalSpark.get(), config(1, "stop"));
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "torch"})
+    void aNonFiniteStepIsRolledBackAndNeverReachesTheTeacher(String engine) throws IOException {
+        SparkDinoTrainer stopping = new SparkDinoTrainer(LocalSpark.get(), config(1, "stop", engine));
         INDArray teacher = stopping.teacherParams().dup();
-        INDArray poisoned = stopping.studentNetwork().params();
+        INDArray poisoned = stopping.studentParams();
         poisoned.putScalar(0, Float.NaN);
         INDArray before = poisoned.dup();
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> stopping.train(3, report -> { }));
         assertTrue(e.getMessage().contains("step 0") && e.getMessage().contains("rolled back"), e.getMessage());
         assertEquals(teacher, stopping.teacherParams());
-        INDArray after = stopping.studentNetwork().params();
+        INDArray after = stopping.studentParams();
         long n = after.length();
         assertTrue(Double.isNaN(after.getDouble(0)));
         assertEquals(before.get(NDArrayIndex.interval(1, n)), after.get(NDArrayIndex.interval(1, n)),
                 "the student was not rolled back to its state before the step");
 
-        SparkDinoTrainer skipping = new SparkDinoTrainer(LocalSpark.get(), config(1, "skip"));
+        SparkDinoTrainer skipping = new SparkDinoTrainer(LocalSpark.get(), config(1, "skip", engine));
         INDArray skippingTeacher = skipping.teacherParams().dup();
-        skipping.studentNetwork().params().putScalar(0, Float.NaN);
+        skipping.studentParams().putScalar(0, Float.NaN);
         List<StepReport> reports = new ArrayList<>();
         skipping.train(3, reports::add);
         assertEquals(3, skipping.nextStep());

@@ -1,4 +1,4 @@
-package io.dinospark.train;
+package io.dinospark.engine.dl4j;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.dinospark.train;
+package io.dinospark.engine.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

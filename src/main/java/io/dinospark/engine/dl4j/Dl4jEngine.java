@@ -1,0 +1,85 @@
+package io.dinospark.engine.dl4j;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.Attention;
+import io.dinospark.engine.Engine;
+import io.dinospark.engine.FeatureNetwork;
+import io.dinospark.engine.LocalStudent;
+import io.dinospark.engine.StudentState;
+import io.dinospark.engine.StudentTrainer;
+import io.dinospark.model.DinoNetwork;
+import io.dinospark.model.LastBlockAttention;
+import io.dinospark.teacher.TeacherState;
+
+/**
+ * DL4J/ND4J: the network as one {@code MultiLayerNetwork} of SameDiff layers ({@link DinoNetwork}), trained on
+ * Spark by {@code SparkDl4jMultiLayer}'s parameter averaging. CPU, and CUDA before Hopper (the {@code cuda} profile).
+ */
+public final class Dl4jEngine implements Engine {
+
+    public static final Dl4jEngine INSTANCE = new Dl4jEngine();
+
+    private Dl4jEngine() {
+    }
+
+    @Override
+    public StudentState initialStudent(DinoConfig config) {
+        return state(DinoNetwork.create(config));
+    }
+
+    @Override
+    public StudentTrainer studentTrainer(JavaSparkContext sc, DinoConfig config, StudentState start) {
+        return new Dl4jStudentTrainer(sc, config.train(), network(config, start));
+    }
+
+    @Override
+    public LocalStudent localStudent(DinoConfig config, StudentState start) {
+        return new Dl4jLocalStudent(network(config, start));
+    }
+
+    @Override
+    public INDArray teacherLogits(DinoConfig config, TeacherState state, INDArray globalCrops) {
+        return Dl4jTeacher.logits(config, state, globalCrops);
+    }
+
+    @Override
+    public FeatureNetwork features(DinoConfig config, INDArray backboneParams, int blocks) {
+        return new Dl4jFeatures(config, backboneParams, blocks);
+    }
+
+    @Override
+    public Attention attention(DinoConfig config, INDArray networkParams) {
+        MultiLayerNetwork network = new MultiLayerNetwork(DinoNetwork.configuration(config));
+        network.init(networkParams, true);
+        return LastBlockAttention.of(network);
+    }
+
+    /** A network of {@code config} holding {@code state}. */
+    private static MultiLayerNetwork network(DinoConfig config, StudentState state) {
+        MultiLayerNetwork network = new MultiLayerNetwork(DinoNetwork.configuration(config));
+        network.init(state.params(), true);
+        load(network, state);
+        return network;
+    }
+
+    /** The network's parameters, AdamW moments (DL4J's updater state view) and iteration count, copied. */
+    static StudentState state(MultiLayerNetwork network) {
+        return new StudentState(network.params().dup(), network.getUpdater().getStateViewArray().dup(),
+                network.getIterationCount());
+    }
+
+    static void load(MultiLayerNetwork network, StudentState state) {
+        network.setParams(state.params());
+        INDArray updater = network.getUpdater().getStateViewArray();
+        if (updater.length() != state.optimizer().length()) {
+            throw new IllegalArgumentException("the optimizer state holds " + state.optimizer().length()
+                    + " values; this network's AdamW needs " + updater.length());
+        }
+        updater.assign(state.optimizer().reshape(updater.shape()));
+        network.setIterationCount((int) state.optimizerSteps());
+    }
+}

@@ -1,0 +1,47 @@
+package io.dinospark.engine.torch;
+
+import org.bytedeco.pytorch.AbstractTensor;
+import org.bytedeco.pytorch.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Copies between the project's arrays (ND4J) and libtorch tensors, through Java float arrays, float32, row-major.
+ * ND4J's buffers are JavaCPP pointers too, so an ND4J call inside a {@code PointerScope} would hand its arrays, and
+ * the shape buffers ND4J caches for later arrays, to the scope to free: ND4J arrays are read before a scope opens
+ * ({@link #floats}) and made after it closes ({@link #array}); only {@link #tensor} and {@link #values} run inside.
+ */
+final class TorchArrays {
+
+    private TorchArrays() {
+    }
+
+    /** The values of {@code array}, row-major, as a new Java array. Outside any {@code PointerScope}. */
+    static float[] floats(INDArray array) {
+        return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** An array of {@code values} with {@code shape}. Outside any {@code PointerScope}. */
+    static INDArray array(float[] values, long... shape) {
+        return Nd4j.create(values, shape, DataType.FLOAT);
+    }
+
+    /** {@code values} as a one-dimensional array. Outside any {@code PointerScope}. */
+    static INDArray vector(float[] values) {
+        return array(values, values.length);
+    }
+
+    /** A tensor holding a copy of {@code values} with {@code shape}. Inside a {@code PointerScope}. */
+    static Tensor tensor(float[] values, long... shape) {
+        return AbstractTensor.create(values, shape);
+    }
+
+    /** The values of {@code tensor}, row-major, as a new Java array. Inside a {@code PointerScope}. */
+    static float[] values(Tensor tensor) {
+        Tensor dense = tensor.detach().contiguous();
+        float[] values = new float[Math.toIntExact(dense.numel())];
+        dense.data_ptr_float().get(values);
+        return values;
+    }
+}

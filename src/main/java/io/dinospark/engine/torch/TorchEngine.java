@@ -1,0 +1,61 @@
+package io.dinospark.engine.torch;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.Attention;
+import io.dinospark.engine.Engine;
+import io.dinospark.engine.FeatureNetwork;
+import io.dinospark.engine.LocalStudent;
+import io.dinospark.engine.StudentState;
+import io.dinospark.engine.StudentTrainer;
+import io.dinospark.engine.dl4j.Dl4jEngine;
+import io.dinospark.teacher.TeacherState;
+
+/**
+ * libtorch through JavaCPP's PyTorch presets: the same network as the DL4J engine's, parameter for parameter
+ * ({@link TorchDinoNetwork}), the reference's AdamW ({@link TorchAdamW}), and parameter averaging through Spark
+ * ({@link TorchStudentTrainer}). CPU with the default natives; CUDA 13 GPUs with the {@code torch-gpu} profile's.
+ */
+public final class TorchEngine implements Engine {
+
+    public static final TorchEngine INSTANCE = new TorchEngine();
+
+    private TorchEngine() {
+    }
+
+    /** The same initial network as the DL4J engine's (one definition of the initialisation), AdamW at zero. */
+    @Override
+    public StudentState initialStudent(DinoConfig config) {
+        StudentState dl4j = Dl4jEngine.INSTANCE.initialStudent(config);
+        return new StudentState(dl4j.params(), TorchArrays.vector(new float[Math.toIntExact(2 * dl4j.params().length())]), 0);
+    }
+
+    @Override
+    public StudentTrainer studentTrainer(JavaSparkContext sc, DinoConfig config, StudentState start) {
+        return new TorchStudentTrainer(sc, config, start);
+    }
+
+    @Override
+    public LocalStudent localStudent(DinoConfig config, StudentState start) {
+        TorchStudent student = new TorchStudent(config);
+        student.load(start);
+        return student;
+    }
+
+    @Override
+    public INDArray teacherLogits(DinoConfig config, TeacherState state, INDArray globalCrops) {
+        return TorchExecutor.teacherLogits(config, state, globalCrops);
+    }
+
+    @Override
+    public FeatureNetwork features(DinoConfig config, INDArray backboneParams, int blocks) {
+        return new TorchFeatures(config, backboneParams, blocks);
+    }
+
+    @Override
+    public Attention attention(DinoConfig config, INDArray networkParams) {
+        return new TorchAttention(config, networkParams);
+    }
+}

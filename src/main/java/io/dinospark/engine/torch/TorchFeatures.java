@@ -1,0 +1,44 @@
+package io.dinospark.engine.torch;
+
+import java.util.Arrays;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.FeatureNetwork;
+
+/**
+ * A run's backbone on libtorch in inference mode. The network holds the whole DINO network's parameters; only the
+ * backbone's are set (the head's stay zero: features never reach it).
+ */
+final class TorchFeatures implements FeatureNetwork {
+
+    private final TorchDinoNetwork network;
+    private final int blocks;
+
+    TorchFeatures(DinoConfig config, INDArray backboneParams, int blocks) {
+        this.network = new TorchDinoNetwork(config);
+        this.blocks = blocks;
+        float[] backbone = TorchArrays.floats(backboneParams);
+        network.load(Arrays.copyOf(backbone, Math.toIntExact(network.layout().size())));
+    }
+
+    @Override
+    public synchronized INDArray features(INDArray views) {
+        TorchExecutor.useTaskCores();
+        long rows = views.size(0);
+        float[] pixels = TorchArrays.floats(views);
+        float[] features;
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            features = TorchArrays.values(network.features(TorchArrays.tensor(pixels, rows, views.size(1)), blocks));
+        }
+        return TorchArrays.array(features, rows, features.length / rows);
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}

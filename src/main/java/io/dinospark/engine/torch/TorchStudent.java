@@ -1,0 +1,91 @@
+package io.dinospark.engine.torch;
+
+import java.util.SplittableRandom;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.LocalStudent;
+import io.dinospark.engine.Minibatch;
+import io.dinospark.engine.StepSettings;
+import io.dinospark.engine.StudentState;
+import io.dinospark.model.CropLayout;
+
+/**
+ * The student on libtorch: the network with its AdamW, one update per {@link #fit}. Each update's native tensors
+ * live in a {@link PointerScope} and are freed when it ends; the parameters and moments stay resident, so a worker
+ * loads new values into the same tensors every step.
+ */
+final class TorchStudent implements LocalStudent, AutoCloseable {
+
+    private final DinoConfig config;
+    private final CropLayout crops;
+    private final TorchDinoNetwork network;
+    private final TorchAdamW adamw;
+
+    TorchStudent(DinoConfig config) {
+        this.config = config;
+        this.crops = new CropLayout(config.crops().globalSize(), config.crops().localSize());
+        this.network = new TorchDinoNetwork(config);
+        this.adamw = new TorchAdamW(network.layout());
+    }
+
+    DinoConfig config() {
+        return config;
+    }
+
+    void load(StudentState state) {
+        network.load(TorchArrays.floats(state.params()));
+        adamw.load(TorchArrays.floats(state.optimizer()), state.optimizerSteps());
+    }
+
+    @Override
+    public double fit(Minibatch batch, StepSettings settings, long noiseSeed) {
+        long size = batch.size();
+        long width = batch.rows().size(1);
+        float[] rows = TorchArrays.floats(batch.rows());
+        float[] targets = TorchArrays.floats(batch.targets());
+        float[] keep = TorchDinoNetwork.keepFactors(config, size, crops.views(width), new SplittableRandom(noiseSeed));
+        try (PointerScope scope = new PointerScope()) {
+            Tensor keepFactors = keep == null ? null : TorchArrays.tensor(keep, size, keep.length / size);
+            Tensor logits = network.logits(TorchArrays.tensor(rows, size, width), keepFactors);
+            Tensor loss = TorchDinoLoss.loss(logits, TorchArrays.tensor(targets, size, targets.length / size),
+                    config.dino().studentTemp());
+            double value = loss.item_double();
+            loss.backward();
+            adamw.step(network.parameters(), settings, config.optim().clipGrad());
+            return value;
+        }
+    }
+
+    /** A copy: libtorch owns the live values. */
+    @Override
+    public INDArray params() {
+        return TorchArrays.vector(network.params());
+    }
+
+    float[] paramValues() {
+        return network.params();
+    }
+
+    float[] optimizerValues() {
+        return adamw.state();
+    }
+
+    long optimizerSteps() {
+        return adamw.steps();
+    }
+
+    @Override
+    public StudentState state() {
+        return new StudentState(params(), TorchArrays.vector(adamw.state()), adamw.steps());
+    }
+
+    @Override
+    public void close() {
+        network.close();
+        adamw.close();
+    }
+}
