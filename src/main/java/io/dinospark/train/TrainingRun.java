@@ -41,11 +41,17 @@ public final class TrainingRun {
         Checkpoints checkpoints = new Checkpoints(new Path(output), hadoop, config.train().keepCheckpoints());
         Optional<Checkpoints.State> resume = checkpoints.latest();
         if (resume.isPresent()) {
-            List<String> changed = ConfigLoader.differingKeys(resume.get().config(), config);
-            if (!changed.isEmpty()) {
+            List<ConfigLoader.KeyChange> changes = ConfigLoader.differingKeys(resume.get().config(), config);
+            List<String> refused = changes.stream()
+                    .filter(change -> !change.resumable())
+                    .map(ConfigLoader.KeyChange::key)
+                    .toList();
+            if (!refused.isEmpty()) {
                 throw new ConfigException("cannot resume the run in " + output + ": its configuration differs in "
-                        + changed + "; use the run's settings (its config.conf) or another output directory");
+                        + refused + "; use the run's settings (its config.conf) or another output directory");
             }
+            changes.forEach(change -> LOG.warn("resuming the run in {} with {} changed from {} to {}", output,
+                    change.key(), change.before(), change.after()));
             LOG.info("resuming the run in {} at step {}", output, resume.get().nextStep());
         }
         SparkDinoTrainer trainer = new SparkDinoTrainer(spark, config, resume);
