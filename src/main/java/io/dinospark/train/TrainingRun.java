@@ -21,7 +21,7 @@ import io.dinospark.eval.OnlineKnn;
 /**
  * A training run in its output directory: starts fresh, or resumes from the directory's latest checkpoint when
  * the configuration is the same; writes metrics and checkpoints (every {@code train.checkpoint_every} steps, or
- * once per epoch, and at the end).
+ * once per epoch, and at the end), while it holds the directory's {@link RunLease}.
  */
 public final class TrainingRun {
 
@@ -37,6 +37,13 @@ public final class TrainingRun {
     public static SparkDinoTrainer run(SparkSession spark, DinoConfig config, String output, long steps,
             Consumer<StepReport> progress) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        try (RunLease lease = new RunLease(new Path(output), hadoop)) {
+            return run(spark, config, output, steps, progress, hadoop, lease);
+        }
+    }
+
+    private static SparkDinoTrainer run(SparkSession spark, DinoConfig config, String output, long steps,
+            Consumer<StepReport> progress, Configuration hadoop, RunLease lease) throws IOException {
         String configText = ConfigLoader.render(config);
         Checkpoints checkpoints = new Checkpoints(new Path(output), hadoop, config.train().keepCheckpoints());
         Optional<Checkpoints.State> resume = checkpoints.latest();
@@ -66,18 +73,20 @@ public final class TrainingRun {
                     KnnEvaluation.Row accuracy = knn.evaluate(trainer.teacherParams());
                     report = report.withKnn(accuracy.top1(), accuracy.top5());
                 }
+                lease.check();
                 run.write(report);
                 progress.accept(report);
                 if (trainer.nextStep() % every == 0 && trainer.nextStep() < until) {
-                    save(checkpoints, trainer, configText);
+                    save(checkpoints, trainer, configText, lease);
                 }
             });
         }
-        save(checkpoints, trainer, configText);
+        save(checkpoints, trainer, configText, lease);
         return trainer;
     }
 
-    private static void save(Checkpoints checkpoints, SparkDinoTrainer trainer, String configText) {
+    private static void save(Checkpoints checkpoints, SparkDinoTrainer trainer, String configText, RunLease lease) {
+        lease.check();
         try {
             LOG.info("checkpoint {}", checkpoints.save(trainer.state(configText)));
         } catch (IOException e) {

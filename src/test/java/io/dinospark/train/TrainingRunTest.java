@@ -89,6 +89,19 @@ class TrainingRunTest {
     }
 
     @Test
+    void aRunDirectoryLeasedByALiveDriverIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve(RunLease.FILE), "{\"host\":\"other-host\",\"pid\":7,\"id\":\"other-driver\","
+                + "\"started\":\"" + java.time.Instant.now() + "\",\"renewed\":\"" + java.time.Instant.now() + "\"}");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TrainingRun.run(LocalSpark.get(), config(5e-3), run.toString(), 2, report -> { }));
+        assertTrue(e.getMessage().contains("other-host") && e.getMessage().contains("other-driver"), e.getMessage());
+        try (var written = Files.list(run)) {
+            assertEquals(List.of(RunLease.FILE), written.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
     void aResumedRunMayChangeHowItIsEvaluatedAndCheckpointed() throws IOException {
         String output = dir.resolve("run").toString();
         TrainingRun.run(LocalSpark.get(), config(5e-3), output, 2, report -> { });
