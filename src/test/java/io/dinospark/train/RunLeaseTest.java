@@ -154,4 +154,14 @@ class RunLeaseTest {
         }
         assertEquals("second-driver", leaseFile().get("id").asText(), "the first driver's close leaves the new lease");
     }
+
+    @Test
+    void aLeaseFileRemovedUnderARunningDriverStopsIt() throws Exception {
+        try (RunLease first = lease(FAST, LONG)) {
+            Files.delete(dir.resolve(RunLease.FILE));
+            assertTrue(eventually(() -> !holds(first)), "the driver notices");
+            IllegalStateException e = assertThrows(IllegalStateException.class, first::check);
+            assertTrue(e.getMessage().contains("was removed"), e.getMessage());
+        }
+    }
 }
