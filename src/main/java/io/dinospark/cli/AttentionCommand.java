@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** Writes the last block's CLS attention maps of a ViT checkpoint for some images as PNGs. */
 @Command(name = "attention", mixinStandardHelpOptions = true,
         description = {"Attention maps of a ViT checkpoint: per image, the last block's CLS attention of each head, "
-                + "their mean, and the masks keeping 60% of the attention mass, as PNGs.",
+                + "their mean, and the masks keeping 60%% of the attention mass, as PNGs.",
                 "Writes <out>/<NN-class-file>/{image,mean,mask-mean,head-H,mask-head-H}.png."})
 final class AttentionCommand implements Callable<Integer> {
 

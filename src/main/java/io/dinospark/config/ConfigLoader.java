@@ -41,9 +41,27 @@ public final class ConfigLoader {
             .toList();
     /** The ViT sizes that only {@code model.arch = vit} takes from the configuration. */
     private static final List<String> VIT_SIZE_KEYS = List.of("model.embed_dim", "model.depth", "model.num_heads");
+    /**
+     * The keys a resumed run may change: how the run is watched and kept, not what it trains. Every {@code eval.*}
+     * key (online k-NN reads the teacher, never writes it), the checkpoint cadence and count, and the non-finite
+     * policy (a non-finite step is rolled back under either policy; it only decides whether the run goes on).
+     */
+    public static final List<String> RESUMABLE_KEYS = KEYS.stream()
+            .filter(key -> key.startsWith("eval.") || List.of("train.checkpoint_every", "train.keep_checkpoints",
+                    "train.on_non_finite").contains(key))
+            .toList();
 
     /** One key for {@code --help}: its name, its default as written in a config file, and its description. */
     public record KeyHelp(String key, String defaultValue, String description) {
+    }
+
+    /** A key whose value differs between two configurations, with both values as a config file writes them. */
+    public record KeyChange(String key, String before, String after) {
+
+        /** Whether a resumed run may take the new value ({@link #RESUMABLE_KEYS}). */
+        public boolean resumable() {
+            return RESUMABLE_KEYS.contains(key);
+        }
     }
 
     private ConfigLoader() {
@@ -151,10 +169,13 @@ public final class ConfigLoader {
      * The keys whose values differ between {@code config} and a configuration as {@link #render} wrote it (a run's
      * saved {@code config.conf}), in the defaults file's order.
      */
-    public static List<String> differingKeys(String rendered, DinoConfig config) {
+    public static List<KeyChange> differingKeys(String rendered, DinoConfig config) {
         Map<String, Object> before = values(parseRendered(rendered));
         Map<String, Object> now = values(config);
-        return KEYS.stream().filter(key -> !Objects.equals(before.get(key), now.get(key))).toList();
+        return KEYS.stream()
+                .filter(key -> !Objects.equals(before.get(key), now.get(key)))
+                .map(key -> new KeyChange(key, format(before.get(key)), format(now.get(key))))
+                .toList();
     }
 
     /** Every key with its default and description, in the order of the defaults file. */

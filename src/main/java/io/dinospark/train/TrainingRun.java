@@ -21,7 +21,7 @@ import io.dinospark.eval.OnlineKnn;
 /**
  * A training run in its output directory: starts fresh, or resumes from the directory's latest checkpoint when
  * the configuration is the same; writes metrics and checkpoints (every {@code train.checkpoint_every} steps, or
- * once per epoch, and at the end).
+ * once per epoch, and at the end), while it holds the directory's {@link RunLease}.
  */
 public final class TrainingRun {
 
@@ -37,15 +37,28 @@ public final class TrainingRun {
     public static SparkDinoTrainer run(SparkSession spark, DinoConfig config, String output, long steps,
             Consumer<StepReport> progress) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        try (RunLease lease = new RunLease(new Path(output), hadoop)) {
+            return run(spark, config, output, steps, progress, hadoop, lease);
+        }
+    }
+
+    private static SparkDinoTrainer run(SparkSession spark, DinoConfig config, String output, long steps,
+            Consumer<StepReport> progress, Configuration hadoop, RunLease lease) throws IOException {
         String configText = ConfigLoader.render(config);
         Checkpoints checkpoints = new Checkpoints(new Path(output), hadoop, config.train().keepCheckpoints());
         Optional<Checkpoints.State> resume = checkpoints.latest();
         if (resume.isPresent()) {
-            List<String> changed = ConfigLoader.differingKeys(resume.get().config(), config);
-            if (!changed.isEmpty()) {
+            List<ConfigLoader.KeyChange> changes = ConfigLoader.differingKeys(resume.get().config(), config);
+            List<String> refused = changes.stream()
+                    .filter(change -> !change.resumable())
+                    .map(ConfigLoader.KeyChange::key)
+                    .toList();
+            if (!refused.isEmpty()) {
                 throw new ConfigException("cannot resume the run in " + output + ": its configuration differs in "
-                        + changed + "; use the run's settings (its config.conf) or another output directory");
+                        + refused + "; use the run's settings (its config.conf) or another output directory");
             }
+            changes.forEach(change -> LOG.warn("resuming the run in {} with {} changed from {} to {}", output,
+                    change.key(), change.before(), change.after()));
             LOG.info("resuming the run in {} at step {}", output, resume.get().nextStep());
         }
         SparkDinoTrainer trainer = new SparkDinoTrainer(spark, config, resume);
@@ -60,18 +73,20 @@ public final class TrainingRun {
                     KnnEvaluation.Row accuracy = knn.evaluate(trainer.teacherParams());
                     report = report.withKnn(accuracy.top1(), accuracy.top5());
                 }
+                lease.check();
                 run.write(report);
                 progress.accept(report);
                 if (trainer.nextStep() % every == 0 && trainer.nextStep() < until) {
-                    save(checkpoints, trainer, configText);
+                    save(checkpoints, trainer, configText, lease);
                 }
             });
         }
-        save(checkpoints, trainer, configText);
+        save(checkpoints, trainer, configText, lease);
         return trainer;
     }
 
-    private static void save(Checkpoints checkpoints, SparkDinoTrainer trainer, String configText) {
+    private static void save(Checkpoints checkpoints, SparkDinoTrainer trainer, String configText, RunLease lease) {
+        lease.check();
         try {
             LOG.info("checkpoint {}", checkpoints.save(trainer.state(configText)));
         } catch (IOException e) {

@@ -98,7 +98,7 @@ class ConfigLoaderTest {
     @Test
     void everyKeyHasADescriptionAndItsDefault() {
         List<ConfigLoader.KeyHelp> keys = ConfigLoader.describeKeys();
-        assertEquals(66, keys.size());
+        assertEquals(67, keys.size());
         for (ConfigLoader.KeyHelp key : keys) {
             assertFalse(key.description().isBlank(), key.key());
             assertFalse(key.defaultValue().isBlank(), key.key());
@@ -120,6 +120,18 @@ class ConfigLoaderTest {
         String saved = ConfigLoader.render(defaults);
         assertEquals(List.of(), ConfigLoader.differingKeys(saved, defaults));
         DinoConfig changed = ConfigLoader.load(null, List.of("optim.lr=1e-3", "data.root=\"hdfs://nn/x\""));
-        assertEquals(List.of("optim.lr", "data.root"), ConfigLoader.differingKeys(saved, changed));
+        assertEquals(List.of(new ConfigLoader.KeyChange("optim.lr", "5.0E-4", "0.001"),
+                new ConfigLoader.KeyChange("data.root", "\"data/train\"", "\"hdfs://nn/x\"")),
+                ConfigLoader.differingKeys(saved, changed));
+    }
+
+    @Test
+    void onlyKeysThatDoNotChangeTheTrainingAreResumable() {
+        assertEquals(List.of("train.checkpoint_every", "train.keep_checkpoints", "train.on_non_finite",
+                "eval.knn_every", "eval.knn_val_root", "eval.knn_train_images", "eval.knn_val_images", "eval.knn_k"),
+                ConfigLoader.RESUMABLE_KEYS);
+        DinoConfig changed = ConfigLoader.load(null, List.of("eval.knn_k=5", "train.keep_checkpoints=1", "optim.lr=1e-3"));
+        assertEquals(List.of("optim.lr"), ConfigLoader.differingKeys(ConfigLoader.render(ConfigLoader.defaults()), changed)
+                .stream().filter(change -> !change.resumable()).map(ConfigLoader.KeyChange::key).toList());
     }
 }

@@ -23,7 +23,7 @@ class EvalConfigTest {
         assertEquals(new EvalConfig(50, "data/default/val", 5000, 1000, 10), on.eval());
         assertEquals(on, ConfigLoader.parseRendered(ConfigLoader.render(on)));
         assertEquals(List.of("eval.knn_every", "eval.knn_val_root", "eval.knn_k"),
-                ConfigLoader.differingKeys(ConfigLoader.render(on), defaults));
+                ConfigLoader.differingKeys(ConfigLoader.render(on), defaults).stream().map(ConfigLoader.KeyChange::key).toList());
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.dinospark.config.ConfigException;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DataConfig;
 import io.dinospark.config.DinoConfig;
+import io.dinospark.config.EvalConfig;
 import io.dinospark.config.OptimConfig;
 import io.dinospark.config.TrainConfig;
 import io.dinospark.data.SyntheticImageSet;
@@ -30,14 +31,17 @@ class TrainingRunTest {
     Path dir;
 
     private DinoConfig config(double lr) throws IOException {
+        return config(lr, 2, 2, ConfigLoader.defaults().eval());
+    }
+
+    private DinoConfig config(double lr, int checkpointEvery, int keepCheckpoints, EvalConfig eval) throws IOException {
         if (!Files.exists(dir.resolve("images"))) {
             new SyntheticImageSet(3, 1).write(dir.resolve("images").toString(), 8, 0, false);
         }
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         return new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(lr, 1e-5, 1, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(2, 4, 42, 2, 1, 2, 2, "stop", "dl4j"), c.augment(),
-                new DataConfig(dir.resolve("images/train").toString(), "imagenet", "image", "label", "path"),
-                ConfigLoader.defaults().eval());
+                new TrainConfig(2, 4, 42, 2, 1, checkpointEvery, keepCheckpoints, "stop", "dl4j"), c.augment(),
+                new DataConfig(dir.resolve("images/train").toString(), "imagenet", "image", "label", "path"), eval);
     }
 
     @Test
@@ -83,5 +87,36 @@ class TrainingRunTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> TrainingRun.run(LocalSpark.get(), config(1e-3), output, 4, report -> { }));
         assertTrue(e.getMessage().contains("[optim.lr]"), e.getMessage());
+    }
+
+    @Test
+    void aRunDirectoryLeasedByALiveDriverIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve(RunLease.FILE), "{\"host\":\"other-host\",\"pid\":7,\"id\":\"other-driver\","
+                + "\"started\":\"" + java.time.Instant.now() + "\",\"renewed\":\"" + java.time.Instant.now() + "\"}");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TrainingRun.run(LocalSpark.get(), config(5e-3), run.toString(), 2, report -> { }));
+        assertTrue(e.getMessage().contains("other-host") && e.getMessage().contains("other-driver"), e.getMessage());
+        try (var written = Files.list(run)) {
+            assertEquals(List.of(RunLease.FILE), written.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aResumedRunMayChangeHowItIsEvaluatedAndCheckpointed() throws IOException {
+        String output = dir.resolve("run").toString();
+        TrainingRun.run(LocalSpark.get(), config(5e-3), output, 2, report -> { });
+        EvalConfig eval = new EvalConfig(0, "elsewhere/val", 100, 50, 5);
+        DinoConfig changed = config(5e-3, 1, 1, eval);
+        assertEquals(4, TrainingRun.run(LocalSpark.get(), changed, output, 4, report -> { }).nextStep());
+        try (var kept = Files.list(dir.resolve("run/checkpoints"))) {
+            assertEquals(List.of("step-0000000004"), kept.map(p -> p.getFileName().toString()).toList(),
+                    "the new train.keep_checkpoints = 1 applies");
+        }
+        assertEquals(changed, ConfigLoader.parseRendered(Files.readString(dir.resolve("run/config.conf"))));
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TrainingRun.run(LocalSpark.get(), config(1e-3, 1, 1, eval), output, 6, report -> { }));
+        assertTrue(e.getMessage().contains("differs in [optim.lr];"), e.getMessage());
     }
 }
