@@ -25,8 +25,9 @@ import io.dinospark.train.SparkDinoTrainer;
 import io.dinospark.train.StepReport;
 
 /**
- * Training throughput of the CPU ViT preset (conf/cpu-vit.conf) on Spark local mode with averaging frequency 1, 2 and 4,
- * against the same model and data in a plain single-process loop: the ratio is Spark's overhead. Not a test:
+ * Training throughput of the CPU preset (conf/cpu.conf: the convnet with the BatchNorm head, 2 workers x 128 images)
+ * on Spark local mode, for each engine, against the same model and data in a plain single-process loop of the same
+ * engine: the ratio is Spark's overhead. Not a test:
  * {@code mvn test -Dtest=TrainingThroughputBenchmark -Dtest.tags.excluded=none}.
  */
 @Tag("benchmark")
@@ -39,30 +40,22 @@ class TrainingThroughputBenchmark {
     Path dir;
 
     @Test
-    void sparkAgainstAPlainLoop() throws IOException {
-        new SyntheticImageSet(10, 3).write(dir.toString(), 128, 0, false);
-        // The network and step size the README's figures were measured with: the plain head, 2 workers x 32 images.
-        DinoConfig preset = ConfigLoader.load(Path.of("conf/cpu-vit.conf"), List.of("data.root=\"" + dir.resolve("train") + "\"",
-                "model.use_bn_in_head=false", "train.batch_size_per_worker=32"));
-
-        double plain = plainLoop(preset);
-        System.out.printf("plain single-process loop, batch 64: %.1f images/s%n", plain);
-        for (int frequency : new int[] {1, 2, 4}) {
-            TrainConfig t = preset.train();
-            DinoConfig config = new DinoConfig(preset.model(), preset.crops(), preset.dino(), preset.optim(),
-                    new TrainConfig(t.epochs(), t.batchSizePerWorker(), t.seed(), t.workers(), frequency,
-                            t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(), t.engine()), preset.augment(), preset.data(),
-                    preset.eval());
+    void sparkAgainstAPlainLoopOnEachEngine() throws IOException {
+        new SyntheticImageSet(10, 3).write(dir.toString(), 400, 0, false);
+        for (String engine : List.of("dl4j", "torch")) {
+            DinoConfig config = ConfigLoader.load(Path.of("conf/cpu.conf"), List.of("data.root=\"" + dir.resolve("train") + "\"",
+                    "train.engine=" + engine));
+            double plain = plainLoop(config);
             List<StepReport> reports = new ArrayList<>();
             SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config);
-            long stop = Math.min(STEPS, trainer.schedules().totalSteps());
-            trainer.train(stop, reports::add);
+            trainer.train(Math.min(STEPS, trainer.schedules().totalSteps()), reports::add);
             List<StepReport> warm = reports.subList(Math.min(WARMUP, reports.size() - 1), reports.size());
             double seconds = warm.stream().mapToDouble(r -> r.images() / r.imagesPerSecond()).sum();
             long images = warm.stream().mapToLong(StepReport::images).sum();
-            System.out.printf("Spark local[2], 2 workers x 32, averaging frequency %d: %.1f images/s (%.2fx the plain loop);"
-                            + " per step: data+teacher %.2f s, student fit %.2f s, driver update %.3f s, broadcast %.3f s%n",
-                    frequency, images / seconds, images / seconds / plain,
+            System.out.printf("%s engine: plain single-process loop, batch 256: %.1f images/s; Spark local[2], 2 workers"
+                            + " x 128: %.1f images/s (%.2fx the plain loop); per step: data+teacher %.2f s, student fit"
+                            + " %.2f s, driver update %.3f s, broadcast %.3f s%n",
+                    engine, plain, images / seconds, images / seconds / plain,
                     warm.stream().mapToDouble(StepReport::dataAndTeacherSeconds).average().orElse(0),
                     warm.stream().mapToDouble(StepReport::studentFitSeconds).average().orElse(0),
                     warm.stream().mapToDouble(StepReport::driverUpdateSeconds).average().orElse(0),
@@ -74,7 +67,7 @@ class TrainingThroughputBenchmark {
     private double plainLoop(DinoConfig preset) throws IOException {
         int batch = preset.train().workers() * preset.train().batchSizePerWorker();
         DinoConfig config = new DinoConfig(preset.model(), preset.crops(), preset.dino(), preset.optim(),
-                new TrainConfig(preset.train().epochs(), batch, preset.train().seed(), 1, 1, 0, 1, "stop", "dl4j"),
+                new TrainConfig(preset.train().epochs(), batch, preset.train().seed(), 1, 1, 0, 1, "stop", preset.train().engine()),
                 preset.augment(), new DataConfig("unused", "imagenet", "image", "label", "path"), preset.eval());
         List<ImageRef> images = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir.resolve("train"))) {

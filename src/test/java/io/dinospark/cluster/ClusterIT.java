@@ -23,7 +23,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,7 +36,7 @@ import io.dinospark.train.Checkpoints;
 import io.dinospark.train.RunOutput;
 
 /**
- * DINO on a real Spark standalone cluster: a master and two single-core workers on 127.0.0.1, started from the
+ * DINO on a real Spark standalone cluster, on each engine: a master and two single-core workers on 127.0.0.1, started from the
  * project's own Spark jars ({@link SparkDistribution}), and the packaged cluster jar submitted with SparkSubmit, as a
  * user submits it. Executors are separate JVMs that see only Spark's jars and the cluster jar, and every broadcast,
  * closure and result crosses a process boundary serialized.
@@ -61,8 +62,8 @@ class ClusterIT {
 
     private static SparkDistribution spark;
     private static Path images;
-    /** The undisturbed run: each step's loss and the final checkpoint (null until that test has run). */
-    private static Finished reference;
+    /** The undisturbed run of each engine: each step's loss and the final checkpoint (absent until it has run). */
+    private static final java.util.Map<String, Finished> REFERENCE = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A completed run: the loss of each step, and its final checkpoint. */
     private record Finished(List<Double> losses, Checkpoints.State last) {
@@ -79,17 +80,18 @@ class ClusterIT {
         new SyntheticImageSet(4, 3).write(images.toString(), 16, 0, false);
     }
 
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "torch"})
     @Order(1)
-    void aShortRunCompletesOnTheCluster() throws Exception {
+    void aShortRunCompletesOnTheCluster(String engine) throws Exception {
         int steps = STEPS;
-        Path dir = testDir("completes");
+        Path dir = testDir("completes-" + engine);
         try (StandaloneCluster cluster = new StandaloneCluster(dir, spark, opens())) {
             try {
                 cluster.start(WORKERS, "2g", START_TIMEOUT);
-                StandaloneCluster.Launched driver = cluster.submit(BASEDIR, "2g", submitArgs(dir.resolve("run"), steps));
+                StandaloneCluster.Launched driver = cluster.submit(BASEDIR, "2g", submitArgs(dir.resolve("run"), steps, engine));
                 assertFinished(driver);
-                reference = assertRunComplete(dir.resolve("run"), steps, driver);
+                REFERENCE.put(engine, assertRunComplete(dir.resolve("run"), steps, driver));
                 System.out.println(summary(cluster, driver));
             } catch (Throwable t) {
                 System.err.println(cluster.logTails(80));
@@ -98,17 +100,18 @@ class ClusterIT {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "torch"})
     @Order(2)
-    void aRunSurvivesAWorkerKilledMidRunAndLosesNothing() throws Exception {
+    void aRunSurvivesAWorkerKilledMidRunAndLosesNothing(String engine) throws Exception {
         int steps = STEPS;
         int killAfter = 2;
-        Path dir = testDir("worker-killed");
+        Path dir = testDir("worker-killed-" + engine);
         Path run = dir.resolve("run");
         try (StandaloneCluster cluster = new StandaloneCluster(dir, spark, opens())) {
             try {
                 cluster.start(WORKERS, "2g", START_TIMEOUT);
-                StandaloneCluster.Launched driver = cluster.submit(BASEDIR, "2g", submitArgs(run, steps));
+                StandaloneCluster.Launched driver = cluster.submit(BASEDIR, "2g", submitArgs(run, steps, engine));
                 // The driver logs a progress line as each step ends.
                 StandaloneCluster.await(() -> {
                     if (!driver.process().isAlive()) {
@@ -123,11 +126,11 @@ class ClusterIT {
                 List<ProcessHandle> executors = StandaloneCluster.children(victim);
                 assertFalse(executors.isEmpty(), victim.name() + " runs no executor: killing it would prove nothing");
                 Path executorLog = cluster.executorLog(victim);
-                // Kill it while it trains the student: a parameter-averaging worker task (DL4J's treeAggregate) in
-                // flight, the part whose loss is hardest to recover from.
+                // Kill it while it trains the student: a parameter-averaging worker task in flight, the part whose
+                // loss is hardest to recover from.
                 StandaloneCluster.await(() -> {
                     String task = runningTask(executorLog);
-                    return task != null && trainsTheStudent(task, StandaloneCluster.read(driver.log()));
+                    return task != null && trainsTheStudent(task, engine, StandaloneCluster.read(driver.log()));
                 }, Duration.ofMinutes(2), "a student-training task on " + victim.name() + "'s executor (" + executorLog + ")");
                 cluster.killWorker(victim);
                 long doneAtKill = stepsLogged(driver);
@@ -147,6 +150,7 @@ class ClusterIT {
                 }
                 // The lost work was redone exactly: same losses step by step, same final teacher, student and center
                 // as the undisturbed run (the data and crops are seeded per image; stochastic depth is off).
+                Finished reference = REFERENCE.get(engine);
                 assertNotNull(reference, "the undisturbed run (@Order(1)) gives the losses and final state to compare"
                         + " with; run the whole class");
                 assertEquals(reference.losses(), killed.losses(), "each step's loss, without and with the kill");
@@ -193,11 +197,14 @@ class ClusterIT {
         return StandaloneCluster.read(driver.log()).lines().filter(l -> l.contains(" TrainCommand: step ")).count();
     }
 
-    /** Whether the task ("task 1.0 in stage 25.0 (TID 37)") belongs to the stage where DL4J's workers train. */
-    private static boolean trainsTheStudent(String task, String driverLog) {
+    /**
+     * Whether the task ("task 1.0 in stage 25.0 (TID 37)") belongs to the stage where the engine's workers train the
+     * student: DL4J's treeAggregate in its parameter-averaging master, the torch engine's treeReduce.
+     */
+    private static boolean trainsTheStudent(String task, String engine, String driverLog) {
+        String callSite = engine.equals("dl4j") ? "treeAggregate at ParameterAveragingTrainingMaster" : "treeReduce at TorchStudentTrainer";
         Matcher stage = Pattern.compile("in stage (\\d+)\\.").matcher(task);
-        return stage.find() && Pattern.compile("Stage " + stage.group(1) + " \\([^)]*treeAggregate at ParameterAveragingTrainingMaster")
-                .matcher(driverLog).find();
+        return stage.find() && Pattern.compile("Stage " + stage.group(1) + " \\([^)]*" + callSite).matcher(driverLog).find();
     }
 
     /** The task the executor's log says it started and has not finished ("task 1.0 in stage 25.0 (TID 37)"), or null. */
@@ -212,7 +219,7 @@ class ClusterIT {
     }
 
     /** spark-submit's arguments: the cluster jar's main class, two executors of one core, then {@code train}. */
-    private static List<String> submitArgs(Path run, int steps) {
+    private static List<String> submitArgs(Path run, int steps, String engine) {
         String opens = String.join(" ", opens());
         List<String> args = new ArrayList<>(List.of(
                 "--class", "io.dinospark.cli.DinoSpark",
@@ -235,6 +242,7 @@ class ClusterIT {
                 "train.batch_size_per_worker=" + BATCH_PER_WORKER,
                 "train.epochs=2",
                 "train.checkpoint_every=2",
+                "train.engine=" + engine,
                 // No random stochastic-depth masks, whose draws depend on which executor runs a task: with them off a
                 // run is the same on any executors, and a retried task gives the same result as the first attempt.
                 "model.drop_path_rate=0"));
