@@ -32,8 +32,9 @@ import io.dinospark.teacher.TeacherState;
 
 /**
  * DINO on Spark, step by step as DESIGN.md section 3: the driver computes the schedules and broadcasts the teacher;
- * executors read and crop their images, run the teacher and build the student's minibatches; the engine's parameter
- * averaging ({@code train.engine}) trains the student; the driver updates the EMA teacher and the center from the step's teacher outputs.
+ * executors read and crop their images, run the teacher and build the student's minibatches; the engine
+ * ({@code train.engine}) trains the student by parameter averaging; the driver updates the EMA teacher and the
+ * center from the step's teacher outputs.
  */
 public final class SparkDinoTrainer {
 
@@ -53,7 +54,7 @@ public final class SparkDinoTrainer {
         this(spark, config, Optional.empty());
     }
 
-    /** A run resumed from {@code checkpoint} (student with its updater state, teacher, center, next step), or a new one. */
+    /** A run resumed from {@code checkpoint} (student with its AdamW state, teacher, center, next step), or a new one. */
     public SparkDinoTrainer(SparkSession spark, DinoConfig config, Optional<Checkpoints.State> checkpoint) {
         this.config = config;
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

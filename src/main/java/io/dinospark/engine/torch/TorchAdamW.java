@@ -105,15 +105,16 @@ final class TorchAdamW implements AutoCloseable {
                         g.mul_(new Scalar(coefficient));
                     }
                 }
+                // PyTorch's single-tensor AdamW, op for op: fused in-place kernels, one pass over memory each.
                 Tensor m = first.get(i);
                 Tensor v = second.get(i);
-                m.mul_(new Scalar(BETA1)).add_(g, new Scalar(1 - BETA1));
-                v.mul_(new Scalar(BETA2)).add_(g.mul(g), new Scalar(1 - BETA2));
+                m.lerp_(g, new Scalar(1 - BETA1));
+                v.mul_(new Scalar(BETA2)).addcmul_(g, g, new Scalar(1 - BETA2));
                 if (e.decay() && settings.weightDecay() > 0) {
                     p.mul_(new Scalar(1 - lr * settings.weightDecay()));
                 }
                 Tensor denominator = v.sqrt().div_(new Scalar(secondCorrection)).add_(new Scalar(EPS));
-                p.sub_(m.div(denominator), new Scalar(stepSize));
+                p.addcdiv_(m, denominator, new Scalar(-stepSize));
             }
             for (Tensor p : parameters) {
                 Tensor g = p.grad();

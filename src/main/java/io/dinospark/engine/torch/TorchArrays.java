@@ -1,6 +1,10 @@
 package io.dinospark.engine.torch;
 
+import java.util.function.UnaryOperator;
+
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AbstractTensor;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,6 +34,20 @@ final class TorchArrays {
     /** {@code values} as a one-dimensional array. Outside any {@code PointerScope}. */
     static INDArray vector(float[] values) {
         return array(values, values.length);
+    }
+
+    /**
+     * {@code f} applied to {@code input} without gradients, its tensors freed when it returns: the result's values
+     * as rows, {@code [B, n / B]} for an input of {@code B} rows. Outside any {@code PointerScope}.
+     */
+    static INDArray inferRows(INDArray input, UnaryOperator<Tensor> f) {
+        long[] shape = input.shape();
+        float[] in = floats(input);
+        float[] out;
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            out = values(f.apply(tensor(in, shape)));
+        }
+        return array(out, shape[0], out.length / shape[0]);
     }
 
     /** A tensor holding a copy of {@code values} with {@code shape}. Inside a {@code PointerScope}. */

@@ -1,7 +1,5 @@
 package io.dinospark.engine.torch;
 
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -49,13 +47,9 @@ final class TorchAttention implements Attention {
 
     @Override
     public INDArray patchAttention(INDArray images) {
-        long[] shape = images.shape();
-        float[] pixels = TorchArrays.floats(images);
-        float[] maps;
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor all = network.lastBlockClsAttention(TorchArrays.tensor(pixels, shape));
-            maps = TorchArrays.values(all.narrow(2, 1, all.size(2) - 1)); // the CLS key's share left out
-        }
-        return TorchArrays.array(maps, shape[0], heads(), grid(), grid());
+        return TorchArrays.inferRows(images, pixels -> {
+            Tensor all = network.lastBlockClsAttention(pixels);
+            return all.narrow(2, 1, all.size(2) - 1); // the CLS key's share left out
+        }).reshape(images.size(0), heads(), grid(), grid());
     }
 }

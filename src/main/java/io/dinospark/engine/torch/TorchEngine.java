@@ -46,7 +46,12 @@ public final class TorchEngine implements Engine {
 
     @Override
     public INDArray teacherLogits(DinoConfig config, TeacherState state, INDArray globalCrops) {
-        return TorchExecutor.teacherLogits(config, state, globalCrops);
+        TorchTeacher teacher = TorchExecutor.TEACHERS.borrow(config);
+        try {
+            return teacher.logits(state, globalCrops);
+        } finally {
+            TorchExecutor.TEACHERS.release(teacher);
+        }
     }
 
     @Override

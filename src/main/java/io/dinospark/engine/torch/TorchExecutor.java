@@ -2,28 +2,23 @@ package io.dinospark.engine.torch;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Function;
 
 import org.apache.spark.TaskContext;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
-import io.dinospark.teacher.TeacherState;
 
 /**
- * The torch networks resident in one executor JVM: a teacher, its parameters replaced only when the broadcast
- * version changes, and a pool of students, one per task training at the same time, that load each step's
- * parameters into the same tensors instead of being rebuilt. Inside a Spark task libtorch uses the task's cores
+ * The torch networks resident in one executor JVM: pools of teachers and of students, one of each per task running
+ * at the same time, which keep their tensors between steps and only load new parameters (a student every step, a
+ * teacher when the broadcast version changes). Inside a Spark task libtorch uses the task's cores
  * ({@code spark.task.cpus}), so concurrent tasks do not oversubscribe the executor.
  */
 final class TorchExecutor {
 
-    private static final Deque<TorchStudent> STUDENTS = new ArrayDeque<>();
-    private static TorchDinoNetwork teacher;
-    private static DinoConfig teacherConfig;
-    private static long teacherVersion = Long.MIN_VALUE;
+    static final Pool<TorchTeacher> TEACHERS = new Pool<>(TorchTeacher::new, TorchTeacher::config);
+    static final Pool<TorchStudent> STUDENTS = new Pool<>(TorchStudent::new, TorchStudent::config);
     private static boolean threadsSet;
 
     private TorchExecutor() {
@@ -38,48 +33,45 @@ final class TorchExecutor {
         }
     }
 
-    /** A resident student for {@code config}, to be given back with {@link #release}. */
-    static TorchStudent borrow(DinoConfig config) {
-        useTaskCores();
-        synchronized (STUDENTS) {
-            while (!STUDENTS.isEmpty()) {
-                TorchStudent student = STUDENTS.pop();
-                if (student.config().equals(config)) {
-                    return student;
+    /** Idle networks of one kind, lent to one task at a time; one built for another run's configuration is closed. */
+    static final class Pool<T extends AutoCloseable> {
+
+        private final Deque<T> idle = new ArrayDeque<>();
+        private final Function<DinoConfig, T> build;
+        private final Function<T, DinoConfig> configOf;
+
+        Pool(Function<DinoConfig, T> build, Function<T, DinoConfig> configOf) {
+            this.build = build;
+            this.configOf = configOf;
+        }
+
+        /** A network for {@code config}, to be given back with {@link #release}. */
+        T borrow(DinoConfig config) {
+            useTaskCores();
+            synchronized (idle) {
+                while (!idle.isEmpty()) {
+                    T network = idle.pop();
+                    if (configOf.apply(network).equals(config)) {
+                        return network;
+                    }
+                    close(network);
                 }
-                student.close(); // another run's network
+            }
+            return build.apply(config);
+        }
+
+        void release(T network) {
+            synchronized (idle) {
+                idle.push(network);
             }
         }
-        return new TorchStudent(config);
-    }
 
-    static void release(TorchStudent student) {
-        synchronized (STUDENTS) {
-            STUDENTS.push(student);
-        }
-    }
-
-    /** The teacher's raw logits on rows of two global crops, {@code [B, 2K]}. */
-    static synchronized INDArray teacherLogits(DinoConfig config, TeacherState state, INDArray globalCrops) {
-        useTaskCores();
-        if (teacher == null || !config.equals(teacherConfig)) {
-            if (teacher != null) {
-                teacher.close();
+        private static void close(AutoCloseable network) {
+            try {
+                network.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot free a resident network", e);
             }
-            teacher = new TorchDinoNetwork(config);
-            teacherConfig = config;
-            teacherVersion = Long.MIN_VALUE;
         }
-        if (state.version() != teacherVersion) {
-            teacher.load(TorchArrays.floats(state.params()));
-            teacherVersion = state.version();
-        }
-        long rows = globalCrops.size(0);
-        float[] crops = TorchArrays.floats(globalCrops);
-        float[] logits;
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            logits = TorchArrays.values(teacher.logits(TorchArrays.tensor(crops, rows, globalCrops.size(1)), null));
-        }
-        return TorchArrays.array(logits, rows, logits.length / rows);
     }
 }

@@ -2,8 +2,6 @@ package io.dinospark.engine.torch;
 
 import java.util.Arrays;
 
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
@@ -28,13 +26,7 @@ final class TorchFeatures implements FeatureNetwork {
     @Override
     public synchronized INDArray features(INDArray views) {
         TorchExecutor.useTaskCores();
-        long rows = views.size(0);
-        float[] pixels = TorchArrays.floats(views);
-        float[] features;
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            features = TorchArrays.values(network.features(TorchArrays.tensor(pixels, rows, views.size(1)), blocks));
-        }
-        return TorchArrays.array(features, rows, features.length / rows);
+        return TorchArrays.inferRows(views, pixels -> network.features(pixels, blocks));
     }
 
     @Override

@@ -56,7 +56,7 @@ final class TorchWorker implements Function2<Integer, Iterator<Minibatch>, Itera
         if (!minibatches.hasNext()) {
             return List.<Result>of().iterator();
         }
-        TorchStudent student = TorchExecutor.borrow(config);
+        TorchStudent student = TorchExecutor.STUDENTS.borrow(config);
         try {
             student.load(start.value());
             double loss = Double.NaN;
@@ -72,7 +72,7 @@ final class TorchWorker implements Function2<Integer, Iterator<Minibatch>, Itera
             return List.of(new Result(student.paramValues(), student.optimizerValues(), student.optimizerSteps(),
                     loss, 1)).iterator();
         } finally {
-            TorchExecutor.release(student);
+            TorchExecutor.STUDENTS.release(student);
         }
     }
 }

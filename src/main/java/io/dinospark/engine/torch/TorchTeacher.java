@@ -1,0 +1,37 @@
+package io.dinospark.engine.torch;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import io.dinospark.config.DinoConfig;
+import io.dinospark.teacher.TeacherState;
+
+/** A resident teacher network: its parameters are replaced only when the broadcast teacher's version changes. */
+final class TorchTeacher implements AutoCloseable {
+
+    private final DinoConfig config;
+    private final TorchDinoNetwork network;
+    private long version = Long.MIN_VALUE;
+
+    TorchTeacher(DinoConfig config) {
+        this.config = config;
+        this.network = new TorchDinoNetwork(config);
+    }
+
+    DinoConfig config() {
+        return config;
+    }
+
+    /** The teacher's raw logits on rows of two global crops, {@code [B, 2K]}, in inference mode. */
+    INDArray logits(TeacherState state, INDArray globalCrops) {
+        if (state.version() != version) {
+            network.load(TorchArrays.floats(state.params()));
+            version = state.version();
+        }
+        return TorchArrays.inferRows(globalCrops, crops -> network.logits(crops, null));
+    }
+
+    @Override
+    public void close() {
+        network.close();
+    }
+}
