@@ -74,6 +74,7 @@ CONF = {
     "spark.driver.maxResultSize": "8g",
     "spark.task.cpus": str(TASK_CPUS),
     "spark.executorEnv.OMP_NUM_THREADS": str(TASK_CPUS),
+    "spark.executorEnv.OMP_WAIT_POLICY": "PASSIVE",
     # train.workers is fixed for the whole run.
     "spark.dynamicAllocation.enabled": "false",
     # Kryo instead of Java serialization needs ND4J's registrator:

@@ -4,7 +4,8 @@
 
 # Executors, each running TASK_CPUS-core tasks: the student is trained by NUM_EXECUTORS x EXECUTOR_CORES / TASK_CPUS
 # tasks at once, and that number is passed as train.workers (total batch = workers x train.batch_size_per_worker;
-# 16 x 64 = 1024 for the presets). One task per executor lets ND4J use every core of it through OpenMP.
+# 16 x 64 = 1024 for the presets). One task per executor lets ND4J use every core of it through OpenMP; the torch
+# engine (train.engine=torch) gives libtorch spark.task.cpus threads in each task.
 NUM_EXECUTORS="${NUM_EXECUTORS:-16}"
 EXECUTOR_CORES="${EXECUTOR_CORES:-8}"
 TASK_CPUS="${TASK_CPUS:-8}"
@@ -29,7 +30,8 @@ DRIVER_JAVACPP_MAXPHYSICALBYTES="${DRIVER_JAVACPP_MAXPHYSICALBYTES:-30g}"
 DRIVER_MAX_RESULT_SIZE="${DRIVER_MAX_RESULT_SIZE:-8g}"
 
 # Sets WORKERS (= train.workers) and the array cluster_args: the main class, executor and driver sizes, one task
-# per TASK_CPUS cores, no dynamic allocation, OpenMP threads, and the JVM options (the Java 17 opens kept once in
+# per TASK_CPUS cores, no dynamic allocation, OpenMP threads (sleeping when idle: spinning ones cost both engines
+# 2-4x on a small machine), and the JVM options (the Java 17 opens kept once in
 # pom.xml, JavaCPP's limits, JAVACPP_CACHE) for driver and executors. $1 names the launcher in error messages.
 cluster_spark_args() {
   local opens
@@ -50,6 +52,7 @@ cluster_spark_args() {
     --conf spark.task.cpus="$TASK_CPUS"
     --conf spark.dynamicAllocation.enabled=false
     --conf spark.executorEnv.OMP_NUM_THREADS="$TASK_CPUS"
+    --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE
     --conf "spark.driver.extraJavaOptions=$opens -Dorg.bytedeco.javacpp.maxbytes=$DRIVER_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$DRIVER_JAVACPP_MAXPHYSICALBYTES $javacpp"
     --conf "spark.executor.extraJavaOptions=$opens -Dorg.bytedeco.javacpp.maxbytes=$EXECUTOR_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$EXECUTOR_JAVACPP_MAXPHYSICALBYTES $javacpp"
   )

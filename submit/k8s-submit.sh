@@ -96,6 +96,7 @@ exec "$SPARK_SUBMIT" \
   --conf spark.kubernetes.authenticate.driver.serviceAccountName="$SERVICE_ACCOUNT" \
   --conf spark.kubernetes.container.image="$IMAGE" \
   --conf spark.kubernetes.driverEnv.OMP_NUM_THREADS="$DRIVER_CORES" \
+  --conf spark.kubernetes.driverEnv.OMP_WAIT_POLICY=PASSIVE \
   ${gpu_args[@]+"${gpu_args[@]}"} \
   ${config_args[@]+"${config_args[@]}"} \
   ${extra[@]+"${extra[@]}"} \

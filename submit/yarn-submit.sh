@@ -52,6 +52,7 @@ exec "$SPARK_SUBMIT" \
   --name "$APP_NAME" --queue "$QUEUE" \
   "${cluster_args[@]}" \
   --conf spark.yarn.appMasterEnv.OMP_NUM_THREADS="$DRIVER_CORES" \
+  --conf spark.yarn.appMasterEnv.OMP_WAIT_POLICY=PASSIVE \
   --files "$CONFIG" \
   ${extra[@]+"${extra[@]}"} \
   "$JAR" train --config "$(basename "$CONFIG")" --output "$OUTPUT" "train.workers=$WORKERS" "$@"
