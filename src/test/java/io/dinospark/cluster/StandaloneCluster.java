@@ -164,7 +164,7 @@ final class StandaloneCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
             }
-            Thread.sleep(200);
+            Thread.sleep(25); // short: a torch student task on the cluster lasts about 100 ms
         }
     }
 
