@@ -47,19 +47,41 @@ class TrainingThroughputBenchmark {
                     "train.engine=" + engine));
             double plain = plainLoop(config);
             List<StepReport> reports = new ArrayList<>();
+            long[] rssAfterWarmup = new long[1];
             SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config);
-            trainer.train(Math.min(STEPS, trainer.schedules().totalSteps()), reports::add);
+            trainer.train(Math.min(STEPS, trainer.schedules().totalSteps()), report -> {
+                reports.add(report);
+                if (reports.size() == WARMUP) {
+                    rssAfterWarmup[0] = residentMegabytes();
+                }
+            });
             List<StepReport> warm = reports.subList(Math.min(WARMUP, reports.size() - 1), reports.size());
             double seconds = warm.stream().mapToDouble(r -> r.images() / r.imagesPerSecond()).sum();
             long images = warm.stream().mapToLong(StepReport::images).sum();
             System.out.printf("%s engine: plain single-process loop, batch 256: %.1f images/s; Spark local[2], 2 workers"
                             + " x 128: %.1f images/s (%.2fx the plain loop); per step: data+teacher %.2f s, student fit"
-                            + " %.2f s, driver update %.3f s, broadcast %.3f s%n",
+                            + " %.2f s, driver update %.3f s, broadcast %.3f s; process RSS after step %d %d MB, after"
+                            + " step %d %d MB%n",
                     engine, plain, images / seconds, images / seconds / plain,
                     warm.stream().mapToDouble(StepReport::dataAndTeacherSeconds).average().orElse(0),
                     warm.stream().mapToDouble(StepReport::studentFitSeconds).average().orElse(0),
                     warm.stream().mapToDouble(StepReport::driverUpdateSeconds).average().orElse(0),
-                    warm.stream().mapToDouble(StepReport::broadcastSeconds).average().orElse(0));
+                    warm.stream().mapToDouble(StepReport::broadcastSeconds).average().orElse(0),
+                    WARMUP, rssAfterWarmup[0], reports.size(), residentMegabytes());
+        }
+    }
+
+    /** This process's resident memory (heap and native), from /proc: native memory that grows shows here. */
+    static long residentMegabytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
