@@ -101,4 +101,35 @@ class SparkDinoTrainerTest {
         assertEquals(List.of(), reports);
         assertEquals(skippingTeacher, skipping.teacherParams());
     }
+
+    /**
+     * 4 images, 3 of them undecodable, 2 workers of 2: one worker keeps 1 row, the other none. The step trains on
+     * the one image (issue: a one-row minibatch made DL4J's backward fail, and the same step failed again on resume).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "torch"})
+    void aStepTrainsWhenOneWorkerKeepsOneImageAndTheOtherNone(String engine) throws IOException {
+        new SyntheticImageSet(1, 1).write(root.resolve("few").toString(), 1, 0, false);
+        Path images = root.resolve("few/train");
+        Path classFolder;
+        try (var folders = java.nio.file.Files.list(images)) {
+            classFolder = folders.findFirst().orElseThrow();
+        }
+        for (int i = 0; i < 3; i++) {
+            java.nio.file.Files.writeString(classFolder.resolve("broken-" + i + ".png"), "not an image");
+        }
+        DinoConfig c = TestConfigs.tinyConv(2, true); // the BatchNorm head: statistics over the one image's crops
+        DinoConfig config = new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(5e-3, 1e-5, 0, 0.04, 0.4, 3.0, 0),
+                new TrainConfig(1, 2, 42, 2, 1, 0, 1, "stop", engine), c.augment(),
+                new DataConfig(images.toString(), "imagenet", "image", "label", "path"), c.eval());
+        SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config);
+        INDArray before = trainer.studentParams().dup();
+        List<StepReport> reports = new ArrayList<>();
+        trainer.train(1, reports::add);
+        assertEquals(1, reports.size());
+        assertEquals(1, reports.get(0).images());
+        assertEquals(3, reports.get(0).skippedImages());
+        assertTrue(Double.isFinite(reports.get(0).loss()), reports.get(0).toString());
+        assertTrue(!before.equals(trainer.studentParams()), "the student trained on the one image");
+    }
 }

@@ -3,12 +3,15 @@ package io.dinospark.engine.dl4j;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Attention;
 import io.dinospark.engine.Engine;
 import io.dinospark.engine.FeatureNetwork;
 import io.dinospark.engine.LocalStudent;
+import io.dinospark.engine.Minibatch;
 import io.dinospark.engine.StudentState;
 import io.dinospark.engine.StudentTrainer;
 import io.dinospark.model.DinoNetwork;
@@ -56,6 +59,18 @@ public final class Dl4jEngine implements Engine {
         MultiLayerNetwork network = new MultiLayerNetwork(DinoNetwork.configuration(config));
         network.init(networkParams, true);
         return LastBlockAttention.of(network);
+    }
+
+    /**
+     * The minibatch as DL4J's DataSet. A single row is sent twice: DL4J M2.1's SameDiff backward fails on a
+     * one-row input ({@code strided_slice_bp}), and two copies of a row have the same mean loss, mean gradient and
+     * BatchNorm statistics (mean and biased variance) as the row alone, so the update is the one of that row.
+     */
+    static DataSet dataSet(Minibatch batch) {
+        if (batch.size() != 1) {
+            return new DataSet(batch.rows(), batch.targets());
+        }
+        return new DataSet(Nd4j.concat(0, batch.rows(), batch.rows()), Nd4j.concat(0, batch.targets(), batch.targets()));
     }
 
     /** A network of {@code config} holding {@code state}. */

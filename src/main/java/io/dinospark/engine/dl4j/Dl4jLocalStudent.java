@@ -2,7 +2,6 @@ package io.dinospark.engine.dl4j;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 import io.dinospark.engine.LocalStudent;
 import io.dinospark.engine.Minibatch;
@@ -21,7 +20,7 @@ final class Dl4jLocalStudent implements LocalStudent {
     @Override
     public double fit(Minibatch batch, StepSettings settings, long noiseSeed) {
         OptimizerSettings.apply(network, settings.lr(), settings.weightDecay(), settings.lastLayerFrozen());
-        network.fit(new DataSet(batch.rows(), batch.targets()));
+        network.fit(Dl4jEngine.dataSet(batch));
         return network.score();
     }
 

@@ -8,7 +8,6 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 import io.dinospark.config.TrainConfig;
 import io.dinospark.engine.Minibatch;
@@ -44,7 +43,7 @@ final class Dl4jStudentTrainer implements StudentTrainer {
     @Override
     public double fit(JavaRDD<Minibatch> minibatches, StepSettings settings) {
         OptimizerSettings.apply(network(), settings.lr(), settings.weightDecay(), settings.lastLayerFrozen());
-        student.fit(minibatches.map(m -> new DataSet(m.rows(), m.targets())));
+        student.fit(minibatches.map(Dl4jEngine::dataSet));
         return student.getScore();
     }
 
