@@ -43,4 +43,5 @@ export APP_NAME="${APP_NAME:-dino-spark-gpu}"
 export EXECUTOR_MEMORY_OVERHEAD="${EXECUTOR_MEMORY_OVERHEAD:-48g}"
 export EXECUTOR_JAVACPP_MAXBYTES="${EXECUTOR_JAVACPP_MAXBYTES:-44g}"
 export EXECUTOR_JAVACPP_MAXPHYSICALBYTES="${EXECUTOR_JAVACPP_MAXPHYSICALBYTES:-54g}"
-exec "$(dirname "$0")/k8s-submit.sh" "$@"
+# ND4J's CUDA backend is the DL4J engine's (the torch engine's GPU build is -Ptorch-gpu: README "GPU executors").
+exec "$(dirname "$0")/k8s-submit.sh" train.engine=dl4j "$@"
