@@ -1,30 +1,41 @@
 package io.dinospark.engine;
 
+import java.util.ServiceLoader;
+
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
-import io.dinospark.engine.dl4j.Dl4jEngine;
-import io.dinospark.engine.torch.TorchEngine;
 import io.dinospark.teacher.TeacherState;
 
 /**
  * What runs the student's and the teacher's math ({@code train.engine}). Both engines build the same network from
  * the configuration and the seed, with the same flat parameter layout ({@link io.dinospark.model.ParameterLayout}),
  * so a run's parameters mean the same to either. Methods marked "executor" run inside Spark tasks and keep their
- * networks resident in the executor's JVM between calls.
+ * networks resident in the executor's JVM between calls. Engines are found by name through {@link ServiceLoader}
+ * ({@code META-INF/services/io.dinospark.engine.Engine}), so that the code above the boundary never names one.
  */
 public interface Engine {
 
     /** The engine {@code config}'s {@code train.engine} names. */
     static Engine of(DinoConfig config) {
-        return switch (config.train().engine()) {
-            case "dl4j" -> Dl4jEngine.INSTANCE;
-            case "torch" -> TorchEngine.INSTANCE;
-            default -> throw new IllegalArgumentException("train.engine must be dl4j or torch, got "
-                    + config.train().engine());
-        };
+        return named(config.train().engine());
     }
+
+    /** The engine called {@code name}; an error naming the engines there are when none is. */
+    static Engine named(String name) {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        for (Engine engine : ServiceLoader.load(Engine.class, Engine.class.getClassLoader())) {
+            if (engine.name().equals(name)) {
+                return engine;
+            }
+            found.add(engine.name());
+        }
+        throw new IllegalArgumentException("no engine " + name + " on the classpath; there are " + found);
+    }
+
+    /** The engine's {@code train.engine} value. */
+    String name();
 
     /** A new run's student: the network initialised from {@code train.seed} (the same for every engine), optimizer at zero. */
     StudentState initialStudent(DinoConfig config);

@@ -24,9 +24,9 @@ import io.dinospark.teacher.TeacherState;
  */
 public final class Dl4jEngine implements Engine {
 
-    public static final Dl4jEngine INSTANCE = new Dl4jEngine();
-
-    private Dl4jEngine() {
+    @Override
+    public String name() {
+        return "dl4j";
     }
 
     @Override

@@ -20,15 +20,15 @@ import io.dinospark.teacher.TeacherState;
  */
 public final class TorchEngine implements Engine {
 
-    public static final TorchEngine INSTANCE = new TorchEngine();
-
-    private TorchEngine() {
+    @Override
+    public String name() {
+        return "torch";
     }
 
     /** The same initial network as the DL4J engine's (one definition of the initialisation), AdamW at zero. */
     @Override
     public StudentState initialStudent(DinoConfig config) {
-        StudentState dl4j = Dl4jEngine.INSTANCE.initialStudent(config);
+        StudentState dl4j = new Dl4jEngine().initialStudent(config);
         return new StudentState(dl4j.params(), TorchArrays.vector(new float[Math.toIntExact(2 * dl4j.params().length())]), 0);
     }
 

@@ -22,7 +22,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import io.dinospark.TestConfigs;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.FeatureNetwork;
-import io.dinospark.engine.dl4j.Dl4jEngine;
+import io.dinospark.engine.Engine;
 import io.dinospark.engine.torch.Tensors.Floats;
 import io.dinospark.eval.FeatureModel;
 import io.dinospark.model.CropLayout;
@@ -146,7 +146,7 @@ class CrossEngineTest {
         Nd4j.getRandom().setSeed(13);
         INDArray views = Nd4j.rand(DataType.FLOAT, 4, CROPS.globalLength());
         Floats expected;
-        try (FeatureNetwork dl4jFeatures = Dl4jEngine.INSTANCE.features(config, model.params(), blocks)) {
+        try (FeatureNetwork dl4jFeatures = Engine.named("dl4j").features(config, model.params(), blocks)) {
             expected = Floats.of(dl4jFeatures.features(views));
         }
         float[] flat = net.params().toFloatVector();
