@@ -24,7 +24,7 @@ final class Dl4jFeatures implements FeatureNetwork {
     }
 
     /** The backbone alone, reading its last {@code blocks} blocks (see {@link MultiCropBackbone#forEvaluation}). */
-    static MultiLayerConfiguration configuration(DinoConfig config, int blocks) {
+    private static MultiLayerConfiguration configuration(DinoConfig config, int blocks) {
         MultiCropBackbone backbone = DinoNetwork.backbone(config).forEvaluation(blocks);
         long viewWidth = new CropLayout(config.crops().globalSize(), config.crops().localSize()).globalLength();
         return new NeuralNetConfiguration.Builder()
