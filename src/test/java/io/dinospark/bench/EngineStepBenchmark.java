@@ -48,11 +48,10 @@ class EngineStepBenchmark {
      * this 2-vCPU machine one thread is the faster setting for both).
      */
     private static void compare(String shape, String name, DinoConfig config, int batch) throws Exception {
-        double dl4j = imagesPerSecond(TestConfigs.withEngine(config, "dl4j"), batch);
+        double dl4j = imagesPerSecond(TestConfigs.withEngine(config, "dl4j"), batch, 0);
         System.out.printf("%s, batch %d: DL4J engine %.2f images/s%n", name, batch, dl4j);
         for (int threads : new int[] {1, 2}) {
-            org.bytedeco.pytorch.global.torch.set_num_threads(threads);
-            double torch = imagesPerSecond(TestConfigs.withEngine(config, "torch"), batch);
+            double torch = imagesPerSecond(TestConfigs.withEngine(config, "torch"), batch, threads);
             double pytorch = pytorchImagesPerSecond(shape, batch, threads);
             System.out.printf("%s, batch %d, %d thread(s): torch engine %.2f images/s, PyTorch %.2f; torch engine /"
                     + " PyTorch %.2fx, DL4J engine / PyTorch %.2fx%n", name, batch, threads, torch, pytorch,
@@ -60,9 +59,13 @@ class EngineStepBenchmark {
         }
     }
 
-    private static double imagesPerSecond(DinoConfig config, int batch) {
+    /** @param torchThreads libtorch's intra-op threads (0: leave them) */
+    private static double imagesPerSecond(DinoConfig config, int batch, int torchThreads) {
         Engine engine = Engine.of(config);
         LocalStudent student = engine.localStudent(config, engine.initialStudent(config));
+        if (torchThreads > 0) {
+            org.bytedeco.pytorch.global.torch.set_num_threads(torchThreads); // the student loaded libtorch first
+        }
         CropLayout layout = new CropLayout(config.crops().globalSize(), config.crops().localSize());
         int k = config.model().outDim();
         Nd4j.getRandom().setSeed(1);

@@ -18,6 +18,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class TorchArrays {
 
+    static {
+        TorchNatives.load();
+    }
+
     private TorchArrays() {
     }
 

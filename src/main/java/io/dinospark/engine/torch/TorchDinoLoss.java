@@ -17,6 +17,10 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class TorchDinoLoss {
 
+    static {
+        TorchNatives.load();
+    }
+
     private TorchDinoLoss() {
     }
 

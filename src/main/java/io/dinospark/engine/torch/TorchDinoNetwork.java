@@ -43,6 +43,10 @@ import io.dinospark.model.PositionEmbeddingInterpolation;
  */
 public final class TorchDinoNetwork implements AutoCloseable {
 
+    static {
+        TorchNatives.load();
+    }
+
     private static final int HEAD = 1;
     /** The reference's ViT LayerNorm. */
     private static final double LAYER_NORM_EPS = 1e-6;

@@ -15,6 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Tensors {
 
+    static {
+        TorchNatives.load(); // before a test's first tensor: see TorchNatives
+    }
+
     private Tensors() {
     }
 
