@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,7 +29,7 @@ final class ArrayFiles {
     }
 
     static void write(FileSystem fs, Path file, INDArray array) throws IOException {
-        float[] values = array.castTo(DataType.FLOAT).dup().data().asFloat();
+        float[] values = array.castTo(DataType.FLOAT).reshape(array.length()).toFloatVector();
         try (DataOutputStream out = new DataOutputStream(fs.create(file))) {
             out.write(MAGIC);
             out.writeLong(values.length);
@@ -57,7 +58,7 @@ final class ArrayFiles {
                         + "-byte header of an array file");
             }
             in.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException(file + " (" + what + ") is not a dino-spark array file (it does not start"
                         + " with DINOF32)");
             }

@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -87,9 +89,9 @@ public final class Checkpoints {
     }
 
     /** The newest complete checkpoint, if any. */
-    public java.util.Optional<State> latest() throws IOException {
+    public Optional<State> latest() throws IOException {
         List<Path> complete = complete();
-        return complete.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(load(complete.get(complete.size() - 1)));
+        return complete.isEmpty() ? Optional.empty() : Optional.of(load(complete.get(complete.size() - 1)));
     }
 
     /** The directory of the newest complete checkpoint; an error naming the run when it has none. */
@@ -143,7 +145,7 @@ public final class Checkpoints {
             String checked = name.startsWith(".") && name.endsWith(".crc") ? name.substring(1, name.length() - 4) : name;
             if (!entry.isFile() || !ENTRIES.contains(checked)) {
                 throw new IOException("checkpoint " + dir + " holds an entry it never writes: " + name
-                        + " (allowed: " + new java.util.TreeSet<>(ENTRIES) + "); it is not read");
+                        + " (allowed: " + new TreeSet<>(ENTRIES) + "); it is not read");
             }
         }
         String configText = readText(new Path(dir, RunOutput.CONFIG_FILE));

@@ -57,8 +57,11 @@ class TorchRunEvaluationTest {
                 .evaluate(teacher);
         assertTrue(rows.get(0).top1() > 1.0 / 3, "k-NN of the torch run's teacher above chance: " + rows);
 
-        // The same parameters read by the other engine give the same features and attention.
+        // The same parameters read by the other engine give the same k-NN, features and attention.
         DinoConfig asDl4j = TestConfigs.withEngine(trained.config(), "dl4j");
+        List<KnnEvaluation.Row> dl4jRows = new KnnEvaluation(train, val, 16, config.augment(), 4, List.of(5), 0.07)
+                .evaluate(FeatureModel.backbone(FeatureModel.TEACHER, asDl4j, trained.teacherParams(), 1));
+        assertEquals(dl4jRows, rows, "k-NN of the torch run's teacher read by the DL4J engine");
         INDArray views = Nd4j.rand(DataType.FLOAT, 3, 3L * 16 * 16);
         try (FeatureNetwork torch = Engine.of(trained.config()).features(trained.config(), teacher.params(), 2);
                 FeatureNetwork dl4j = Engine.of(asDl4j).features(asDl4j, teacher.params(), 2)) {

@@ -54,6 +54,7 @@ class CheckpointsTest {
 
     private final DinoConfig config = TestConfigs.withEngine(TestConfigs.tinyConv(2), "torch");
     private Checkpoints checkpoints;
+    private Checkpoints.State written;
     private Path step;
 
     @BeforeEach
@@ -62,8 +63,9 @@ class CheckpointsTest {
         checkpoints = new Checkpoints(new org.apache.hadoop.fs.Path(dir.toUri()), new Configuration(), 3);
         StudentState student = Engine.of(config).initialStudent(config);
         StudentState trained = new StudentState(student.params(), Nd4j.rand(DataType.FLOAT, 1, student.optimizer().length()), 17);
-        checkpoints.save(new Checkpoints.State(5, trained, student.params().mul(2), Nd4j.rand(DataType.FLOAT, 1, 20),
-                ConfigLoader.render(config)));
+        written = new Checkpoints.State(5, trained, student.params().mul(2), Nd4j.rand(DataType.FLOAT, 1, 20),
+                ConfigLoader.render(config));
+        checkpoints.save(written);
         step = dir.resolve("checkpoints/step-0000000005");
     }
 
@@ -86,6 +88,12 @@ class CheckpointsTest {
         assertEquals(17, state.student().optimizerSteps());
         assertEquals(config, ConfigLoader.parseRendered(state.config()));
         assertArrayEquals(state.student().params().mul(2).toFloatVector(), state.teacher().toFloatVector());
+        assertArrayEquals(written.student().params().toFloatVector(), state.student().params().toFloatVector(), "student");
+        assertArrayEquals(written.student().optimizer().toFloatVector(), state.student().optimizer().toFloatVector(),
+                "AdamW moments");
+        assertArrayEquals(written.teacher().toFloatVector(), state.teacher().toFloatVector(), "teacher");
+        assertArrayEquals(written.center().toFloatVector(), state.center().toFloatVector(), "center");
+        assertEquals(written.config(), state.config());
         assertEquals(state, checkpoints.latest().orElseThrow(), "the newest checkpoint is this one");
     }
 

@@ -27,7 +27,9 @@ final class TorchArrays {
 
     /** The values of {@code array}, row-major, as a new Java array. Outside any {@code PointerScope}. */
     static float[] floats(INDArray array) {
-        return array.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        INDArray floats = array.castTo(DataType.FLOAT);
+        // A whole row-major array's buffer is its values; a view (rows of a step, say) is made dense first.
+        return (floats.isView() || floats.ordering() != 'c' ? floats.dup('c') : floats).data().asFloat();
     }
 
     /** An array of {@code values} with {@code shape}. Outside any {@code PointerScope}. */

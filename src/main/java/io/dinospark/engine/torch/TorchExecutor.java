@@ -17,8 +17,8 @@ import io.dinospark.config.DinoConfig;
  */
 final class TorchExecutor {
 
-    static final Pool<TorchTeacher> TEACHERS = new Pool<>(TorchTeacher::new, TorchTeacher::config);
-    static final Pool<TorchStudent> STUDENTS = new Pool<>(TorchStudent::new, TorchStudent::config);
+    static final Pool<TorchTeacher> TEACHERS = new Pool<>(TorchTeacher::new);
+    static final Pool<TorchStudent> STUDENTS = new Pool<>(TorchStudent::new);
     private static boolean threadsSet;
 
     private TorchExecutor() {
@@ -33,16 +33,23 @@ final class TorchExecutor {
         }
     }
 
+    /** A network that stays in the JVM: built for one configuration, its native memory freed by {@link #close}. */
+    interface Resident extends AutoCloseable {
+
+        DinoConfig config();
+
+        @Override
+        void close();
+    }
+
     /** Idle networks of one kind, lent to one task at a time; one built for another run's configuration is closed. */
-    static final class Pool<T extends AutoCloseable> {
+    static final class Pool<T extends Resident> {
 
         private final Deque<T> idle = new ArrayDeque<>();
         private final Function<DinoConfig, T> build;
-        private final Function<T, DinoConfig> configOf;
 
-        Pool(Function<DinoConfig, T> build, Function<T, DinoConfig> configOf) {
+        Pool(Function<DinoConfig, T> build) {
             this.build = build;
-            this.configOf = configOf;
         }
 
         /** A network for {@code config}, to be given back with {@link #release}. */
@@ -51,10 +58,10 @@ final class TorchExecutor {
             synchronized (idle) {
                 while (!idle.isEmpty()) {
                     T network = idle.pop();
-                    if (configOf.apply(network).equals(config)) {
+                    if (network.config().equals(config)) {
                         return network;
                     }
-                    close(network);
+                    network.close();
                 }
             }
             return build.apply(config);
@@ -63,14 +70,6 @@ final class TorchExecutor {
         void release(T network) {
             synchronized (idle) {
                 idle.push(network);
-            }
-        }
-
-        private static void close(AutoCloseable network) {
-            try {
-                network.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot free a resident network", e);
             }
         }
     }

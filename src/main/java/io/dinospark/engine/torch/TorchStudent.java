@@ -18,7 +18,7 @@ import io.dinospark.model.CropLayout;
  * live in a {@link PointerScope} and are freed when it ends; the parameters and moments stay resident, so a worker
  * loads new values into the same tensors every step.
  */
-final class TorchStudent implements LocalStudent, AutoCloseable {
+final class TorchStudent implements LocalStudent, TorchExecutor.Resident {
 
     private final DinoConfig config;
     private final CropLayout crops;
@@ -32,7 +32,8 @@ final class TorchStudent implements LocalStudent, AutoCloseable {
         this.adamw = new TorchAdamW(network.layout());
     }
 
-    DinoConfig config() {
+    @Override
+    public DinoConfig config() {
         return config;
     }
 

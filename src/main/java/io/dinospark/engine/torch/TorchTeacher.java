@@ -6,7 +6,7 @@ import io.dinospark.config.DinoConfig;
 import io.dinospark.teacher.TeacherState;
 
 /** A resident teacher network: its parameters are replaced only when the broadcast teacher's version changes. */
-final class TorchTeacher implements AutoCloseable {
+final class TorchTeacher implements TorchExecutor.Resident {
 
     private final DinoConfig config;
     private final TorchDinoNetwork network;
@@ -17,7 +17,8 @@ final class TorchTeacher implements AutoCloseable {
         this.network = new TorchDinoNetwork(config);
     }
 
-    DinoConfig config() {
+    @Override
+    public DinoConfig config() {
         return config;
     }
 

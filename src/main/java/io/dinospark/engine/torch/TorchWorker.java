@@ -27,16 +27,18 @@ final class TorchWorker implements Function2<Integer, Iterator<Minibatch>, Itera
     record Result(float[] params, float[] optimizer, long optimizerSteps, double loss, int workers)
             implements Serializable {
 
+        /**
+         * This partial sum plus {@code other}, added into this one's arrays: in the tree reduction each result is
+         * a task's own (deserialized) output or a partial sum, used once, so no copy of its 3P floats is needed.
+         */
         Result plus(Result other) {
-            float[] p = params.clone();
-            float[] o = optimizer.clone();
-            for (int i = 0; i < p.length; i++) {
-                p[i] += other.params[i];
+            for (int i = 0; i < params.length; i++) {
+                params[i] += other.params[i];
             }
-            for (int i = 0; i < o.length; i++) {
-                o[i] += other.optimizer[i];
+            for (int i = 0; i < optimizer.length; i++) {
+                optimizer[i] += other.optimizer[i];
             }
-            return new Result(p, o, Math.max(optimizerSteps, other.optimizerSteps), loss + other.loss,
+            return new Result(params, optimizer, Math.max(optimizerSteps, other.optimizerSteps), loss + other.loss,
                     workers + other.workers);
         }
     }
