@@ -59,8 +59,32 @@ final class KnnCommand implements Callable<Integer> {
         System.out.printf("weighted k-NN (T %s) of %s at step %d: %d train, %d val images%n", temperature, options.run,
                 run.step(), train.count(), val.count());
         System.out.print(table(rows));
+        if (baselines) {
+            System.out.println(verdict(rows));
+        }
         System.out.println("written to " + file);
         return 0;
+    }
+
+    /** The line that says whether the teacher beat both baselines, at k 20 (the paper's) or else the first k. */
+    static String verdict(List<KnnEvaluation.Row> rows) {
+        int k = rows.stream().anyMatch(r -> r.k() == 20) ? 20 : rows.get(0).k();
+        double teacher = top1(rows, FeatureModel.TEACHER, k);
+        double randomInit = top1(rows, FeatureModel.RANDOM_INIT, k);
+        double raw = top1(rows, FeatureModel.RAW_PIXELS, k);
+        String outcome = teacher > raw && teacher > randomInit ? "DINO beat both"
+                : teacher > randomInit ? "DINO beat its initial network, not the raw pixels"
+                : teacher > raw ? "DINO beat the raw pixels, not its initial network"
+                : "DINO beat neither";
+        return String.format("at k %d the teacher's %.2f%% is %+.2f points against the raw pixels (%.2f%%) and %+.2f"
+                + " against its initial network (%.2f%%): %s", k, 100 * teacher, 100 * (teacher - raw), 100 * raw,
+                100 * (teacher - randomInit), 100 * randomInit, outcome);
+    }
+
+    private static double top1(List<KnnEvaluation.Row> rows, String features, int k) {
+        return rows.stream().filter(r -> r.features().equals(features) && r.k() == k).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no k-NN row for " + features + " at k " + k))
+                .top1();
     }
 
     static String table(List<KnnEvaluation.Row> rows) {

@@ -30,6 +30,12 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Fashion-MNIST: at most this many images per split (0 = all).")
     int limit;
 
+    @Option(names = "--holdout", defaultValue = "0", paramLabel = "N",
+            description = "Also write N labelled images to <out>/holdout/, apart from train and val, to choose settings"
+                    + " on (Fashion-MNIST: the training images after those of train/; synthetic: N / classes per class)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int holdout;
+
     @Option(names = "--classes", defaultValue = "10", description = "Synthetic: number of classes. Default: ${DEFAULT-VALUE}.")
     int classes;
 
@@ -49,10 +55,11 @@ final class PrepareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fashion = dataset == Dataset.FASHION_MNIST || dataset == Dataset.AUTO && new File(source).isDirectory();
         WrittenImageSet written = fashion
-                ? FashionMnist.write(source, out, limit, index)
-                : new SyntheticImageSet(classes, seed).write(out, trainPerClass, valPerClass, index);
-        System.out.printf("wrote %s images to %s: %d train, %d val, %d classes%n", fashion ? "Fashion-MNIST" : "synthetic",
-                written.root(), written.images("train"), written.images("val"), written.classFolders().size());
+                ? FashionMnist.write(source, out, limit, holdout, index)
+                : new SyntheticImageSet(classes, seed).write(out, trainPerClass, valPerClass, holdout / classes, index);
+        System.out.printf("wrote %s images to %s: %d train, %d val, %d holdout, %d classes%n",
+                fashion ? "Fashion-MNIST" : "synthetic", written.root(), written.images("train"), written.images("val"),
+                written.images(WrittenImageSet.HOLDOUT), written.classFolders().size());
         return 0;
     }
 

@@ -18,6 +18,8 @@ import org.apache.hadoop.fs.Path;
  * Converts Fashion-MNIST's gzipped IDX files (as Debian's {@code dataset-fashion-mnist} installs them) into an
  * ImageNet-layout tree of 28x28 greyscale PNGs: {@code <out>/train/<class>/<index>.png} from {@code train-*} and
  * {@code <out>/val/<class>/<index>.png} from {@code t10k-*}, where index is the image's position in its IDX file.
+ * On request, the training images after those of {@code train/} go to {@code <out>/holdout/}: labelled images that
+ * training never sees and that are not the val split a run reports on, for choosing settings.
  */
 public final class FashionMnist {
 
@@ -37,15 +39,21 @@ public final class FashionMnist {
      * Writes both splits under {@code out} (any Hadoop URI), replacing the class folders of an earlier run.
      *
      * @param sourceDirectory the folder holding {@code {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz}
-     * @param limitPerSplit   at most this many images per split, the first ones of each file; 0 for all
+     * @param limitPerSplit   at most this many images per split, the first ones of each file; 0 for all (all but
+     *                        the held-out ones for train)
+     * @param holdout         this many training images after the first {@code limitPerSplit} go to
+     *                        {@code holdout/} (0: no holdout split)
      * @param writeIndex      also write {@code <out>/<split>/index.tsv}
      * @throws FileNotFoundException if the directory or one of its files is missing
      * @throws IOException           if a file is not a valid IDX file (naming it), or writing fails
      */
-    public static WrittenImageSet write(String sourceDirectory, String out, int limitPerSplit, boolean writeIndex)
-            throws IOException {
+    public static WrittenImageSet write(String sourceDirectory, String out, int limitPerSplit, int holdout,
+            boolean writeIndex) throws IOException {
         if (limitPerSplit < 0) {
             throw new IllegalArgumentException("limit per split must be >= 0 (0 = all images), got " + limitPerSplit);
+        }
+        if (holdout < 0) {
+            throw new IllegalArgumentException("held-out images must be >= 0 (0 = no holdout split), got " + holdout);
         }
         Path source = new Path(sourceDirectory);
         FileSystem sourceFs = source.getFileSystem(new Configuration());
@@ -60,16 +68,20 @@ public final class FashionMnist {
             requireFile(sourceFs, labelsFile(source, prefix));
         }
         ImageSetWriter writer = new ImageSetWriter(out, writeIndex);
-        convert(sourceFs, source, "train", "train", limitPerSplit, writer);
-        convert(sourceFs, source, "t10k", "val", limitPerSplit, writer);
+        convert(sourceFs, source, "train", "train", limitPerSplit, holdout, writer);
+        convert(sourceFs, source, "t10k", "val", limitPerSplit, 0, writer);
         return writer.finish(CLASS_FOLDERS);
     }
 
-    private static void convert(FileSystem fs, Path source, String prefix, String split, int limit,
+    /** The first {@code limit} images (0: all but the held-out ones) to {@code split}, the next {@code holdout} to holdout/. */
+    private static void convert(FileSystem fs, Path source, String prefix, String split, int limit, int holdout,
             ImageSetWriter writer) throws IOException {
         Path imagesFile = imagesFile(source, prefix);
         Path labelsFile = labelsFile(source, prefix);
         writer.clear(split, CLASS_FOLDERS);
+        if (holdout > 0) {
+            writer.clear(WrittenImageSet.HOLDOUT, CLASS_FOLDERS);
+        }
         try (DataInputStream images = open(fs, imagesFile); DataInputStream labels = open(fs, labelsFile)) {
             expectMagic(images, IMAGES_MAGIC, imagesFile);
             int count = nonNegative(readHeaderInt(images, imagesFile), "image count", imagesFile);
@@ -81,14 +93,18 @@ public final class FashionMnist {
                 throw new IOException(labelsFile + " holds " + labelCount + " labels but " + imagesFile + " holds "
                         + count + " images; expected one label per image (are both files from the same split?)");
             }
-            int n = limit == 0 ? count : Math.min(limit, count);
+            int n = limit == 0 ? count - holdout : Math.min(limit, count - holdout);
+            if (n < 0) {
+                throw new IOException(imagesFile + " holds " + count + " images; expected at least the " + holdout
+                        + " to hold out");
+            }
             byte[] pixels = new byte[rows * cols];
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n + holdout; i++) {
                 readFully(images, pixels, imagesFile, i, count);
                 int label = readLabel(labels, labelsFile, i, count);
                 BufferedImage image = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
                 image.getRaster().setDataElements(0, 0, cols, rows, pixels);
-                writer.write(split, CLASS_FOLDERS.get(label), i + ".png", ImageSetWriter.png(image));
+                writer.write(i < n ? split : WrittenImageSet.HOLDOUT, CLASS_FOLDERS.get(label), i + ".png", ImageSetWriter.png(image));
             }
         }
     }

@@ -8,26 +8,28 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A labelled synthetic image set for tests and for machines without a real one. Each class is one shape (disc,
- * square, triangle, ring, cross) with one texture (plain, stripes, checks, dots) in one colour; every image puts
- * it at a random position and size on a random, softly graded background. Images have random, mostly
- * non-square sizes and are written alternately as JPEG and PNG, so a run meets both decoders. Everything is
+ * A labelled synthetic image set for tests and for machines without a real one. A class is what DINO's
+ * augmentations keep: one shape (disc, square, triangle, ring, cross) with one texture (plain, stripes, checks,
+ * dots), drawn at the scale of the shape. Everything those augmentations vary is a nuisance drawn anew for every
+ * image: the brightness and faint tint of the shape and of its softly graded background (with a contrast between
+ * them that survives greyscale), the shape's position, size and rotation. Images have random, mostly non-square sizes (sides
+ * within 3:4) and are written alternately as JPEG and PNG, so a run meets both decoders. Everything is
  * deterministic from the seed.
  */
 public final class SyntheticImageSet {
 
     public static final int DEFAULT_CLASSES = 10;
-    /** Shape, texture and colour cycle with periods 5, 4 and 6: beyond lcm = 60 classes would repeat. */
-    public static final int MAX_CLASSES = 60;
+    /** Every pairing of the 5 shapes with the 4 textures. */
+    public static final int MAX_CLASSES = 20;
     public static final int MIN_SIDE = 48;
     public static final int MAX_SIDE = 160;
 
     private static final String[] SHAPES = {"disc", "square", "triangle", "ring", "cross"};
     private static final String[] TEXTURES = {"plain", "stripes", "checks", "dots"};
-    private static final String[] COLOUR_NAMES = {"red", "green", "blue", "yellow", "magenta", "cyan"};
-    private static final float[][] COLOURS = {
-        {0.85f, 0.15f, 0.15f}, {0.15f, 0.75f, 0.2f}, {0.15f, 0.3f, 0.9f},
-        {0.9f, 0.85f, 0.15f}, {0.85f, 0.2f, 0.8f}, {0.15f, 0.8f, 0.85f}};
+    /** The least difference in brightness (0 to 1) between a shape and its background. */
+    private static final float MIN_CONTRAST = 0.3f;
+    /** How far a colour's channels stray from its grey level. */
+    private static final float TINT = 0.3f;
     private static final float JPEG_QUALITY = 0.9f;
 
     private final int classes;
@@ -45,33 +47,44 @@ public final class SyntheticImageSet {
         this.seed = seed;
     }
 
-    /** Class folders in label order, e.g. {@code 0-red_disc_plain}; zero-padded so that name order is label order. */
+    /** Class folders in label order, e.g. {@code 0-disc_plain}; zero-padded so that name order is label order. */
     public List<String> classFolders() {
         int digits = String.valueOf(classes - 1).length();
         List<String> folders = new ArrayList<>(classes);
         for (int c = 0; c < classes; c++) {
-            folders.add(String.format("%0" + digits + "d-%s_%s_%s", c, COLOUR_NAMES[c % COLOURS.length],
-                    SHAPES[c % SHAPES.length], TEXTURES[c % TEXTURES.length]));
+            folders.add(String.format("%0" + digits + "d-%s_%s", c, SHAPES[shape(c)], TEXTURES[texture(c)]));
         }
         return folders;
     }
 
+    private static int shape(int label) {
+        return label % SHAPES.length;
+    }
+
+    private static int texture(int label) {
+        return label / SHAPES.length;
+    }
+
     /**
-     * Writes {@code <out>/train/<class>/<i>.{jpg,png}} and the same under {@code val/} (any Hadoop URI), replacing
-     * the class folders of an earlier run.
+     * Writes {@code <out>/train/<class>/<i>.{jpg,png}} and the same under {@code val/} and, when asked for,
+     * {@code holdout/} (any Hadoop URI), replacing the class folders of an earlier run. Each split draws its own
+     * images.
      *
      * @param writeIndex also write {@code <out>/<split>/index.tsv}
      */
-    public WrittenImageSet write(String out, int trainPerClass, int valPerClass, boolean writeIndex)
-            throws IOException {
-        if (trainPerClass < 0 || valPerClass < 0) {
+    public WrittenImageSet write(String out, int trainPerClass, int valPerClass, int holdoutPerClass,
+            boolean writeIndex) throws IOException {
+        if (trainPerClass < 0 || valPerClass < 0 || holdoutPerClass < 0) {
             throw new IllegalArgumentException("images per class must be >= 0, got train " + trainPerClass
-                    + ", val " + valPerClass);
+                    + ", val " + valPerClass + ", holdout " + holdoutPerClass);
         }
         List<String> folders = classFolders();
         ImageSetWriter writer = new ImageSetWriter(out, writeIndex);
         writeSplit(writer, "train", trainPerClass, folders);
         writeSplit(writer, "val", valPerClass, folders);
+        if (holdoutPerClass > 0) {
+            writeSplit(writer, WrittenImageSet.HOLDOUT, holdoutPerClass, folders);
+        }
         return writer.finish(folders);
     }
 
@@ -101,39 +114,46 @@ public final class SyntheticImageSet {
         SplittableRandom rng = new SplittableRandom(s);
 
         int w = MIN_SIDE + rng.nextInt(MAX_SIDE - MIN_SIDE + 1);
-        int h = MIN_SIDE + rng.nextInt(MAX_SIDE - MIN_SIDE + 1);
-        float[] background = new float[3];
-        float grey = 0.2f + 0.6f * rng.nextFloat();
-        for (int c = 0; c < 3; c++) {
-            // Mostly grey, so that the shape's colour stays the signal.
-            background[c] = 0.7f * grey + 0.3f * rng.nextFloat();
+        // Sides within 3:4 of each other, so that an evaluation's centre crop keeps most of the image.
+        int h = Math.min(MAX_SIDE, Math.max(MIN_SIDE, (int) Math.round(w * (0.75 + rng.nextDouble() / 1.7))));
+        float[] background = randomColour(rng);
+        float[] colour = randomColour(rng);
+        float contrast = brightness(colour) - brightness(background);
+        if (Math.abs(contrast) < MIN_CONTRAST) {
+            // Lighten or darken the shape (whichever has room) until greyscale still tells it from the background.
+            float shift = (brightness(background) < 0.5f ? 1 : -1) * MIN_CONTRAST - contrast;
+            for (int c = 0; c < 3; c++) {
+                colour[c] = Math.min(1f, Math.max(0f, colour[c] + shift));
+            }
         }
         double angle = rng.nextDouble() * 2 * Math.PI;
         float gradient = 0.25f * rng.nextFloat() / Math.max(w, h);
         float gx = (float) Math.cos(angle) * gradient;
         float gy = (float) Math.sin(angle) * gradient;
 
-        float[] colour = new float[3];
-        for (int c = 0; c < 3; c++) {
-            colour[c] = COLOURS[label % COLOURS.length][c] + 0.16f * (rng.nextFloat() - 0.5f);
-        }
-        int shape = label % SHAPES.length;
-        int texture = label % TEXTURES.length;
-        double radius = Math.min(w, h) * (0.2 + 0.22 * rng.nextDouble());
+        int shape = shape(label);
+        int texture = texture(label);
+        double radius = Math.min(w, h) * (0.3 + 0.15 * rng.nextDouble());
         double cx = radius + rng.nextDouble() * (w - 2 * radius);
         double cy = radius + rng.nextDouble() * (h - 2 * radius);
-        int period = 5 + rng.nextInt(5);
+        double rotation = rng.nextDouble() * 2 * Math.PI;
+        double cos = Math.cos(rotation);
+        double sin = Math.sin(rotation);
+        // At the scale of the shape, so that the texture survives the crops' downscaling as the shape does.
+        double period = radius * (0.3 + 0.1 * rng.nextDouble());
 
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 float noise = 0.06f * (rng.nextFloat() - 0.5f);
+                double u = ((x - cx) * cos + (y - cy) * sin) / radius;
+                double v = (-(x - cx) * sin + (y - cy) * cos) / radius;
                 float shade;
                 float[] base;
-                if (inside(shape, (x - cx) / radius, (y - cy) / radius)) {
+                if (inside(shape, u, v)) {
                     base = colour;
-                    shade = lit(texture, x, y, period) ? 1f : 0.4f;
+                    shade = lit(texture, u * radius / period, v * radius / period) ? 1f : 0.55f;
                 } else {
                     base = background;
                     shade = 1f + (x - w / 2f) * gx + (y - h / 2f) * gy;
@@ -148,6 +168,24 @@ public final class SyntheticImageSet {
         return image;
     }
 
+    /**
+     * A random brightness with a faint random tint: DINO's colour jitter moves hue by a tenth of the circle at most,
+     * so strong random hues would be what its views agree on, not the shape.
+     */
+    private static float[] randomColour(SplittableRandom rng) {
+        float grey = 0.1f + 0.8f * rng.nextFloat();
+        float[] rgb = new float[3];
+        for (int c = 0; c < 3; c++) {
+            rgb[c] = grey + TINT * (rng.nextFloat() - 0.5f);
+        }
+        return rgb;
+    }
+
+    /** Rec. 601 luma, as greyscale conversion computes it. */
+    private static float brightness(float[] rgb) {
+        return 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
+    }
+
     /** Whether the point (u, v), in units of the shape's radius from its centre, is inside the shape. */
     private static boolean inside(int shape, double u, double v) {
         double r2 = u * u + v * v;
@@ -160,16 +198,16 @@ public final class SyntheticImageSet {
         };
     }
 
-    /** Whether pixel (x, y) of a shape takes the full colour (true) or the darker shade of its texture. */
-    private static boolean lit(int texture, int x, int y, int period) {
+    /** Whether the point (a, b) of a shape, in texture periods in the shape's own frame, takes the full colour. */
+    private static boolean lit(int texture, double a, double b) {
         return switch (texture) {
             case 0 -> true;
-            case 1 -> ((x + y) / period) % 2 == 0;
-            case 2 -> (x / period + y / period) % 2 == 0;
+            case 1 -> Math.floorMod((long) Math.floor(a), 2) == 0;
+            case 2 -> Math.floorMod((long) Math.floor(a) + (long) Math.floor(b), 2) == 0;
             default -> {
-                float dx = x % period - period / 2f;
-                float dy = y % period - period / 2f;
-                yield dx * dx + dy * dy > period * period / 9f;
+                double da = a - Math.floor(a) - 0.5;
+                double db = b - Math.floor(b) - 0.5;
+                yield da * da + db * db > 1 / 9.0;
             }
         };
     }

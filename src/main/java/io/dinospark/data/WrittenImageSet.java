@@ -5,9 +5,12 @@ import java.util.Map;
 
 /**
  * What a {@code prepare} writer produced: the root it wrote under, the class folders (in label order) and the
- * number of images written per split ({@code train}, {@code val}).
+ * number of images written per split ({@code train}, {@code val}, {@code holdout}).
  */
 public record WrittenImageSet(String root, List<String> classFolders, Map<String, Integer> imagesPerSplit) {
+
+    /** The split of labelled images set aside from training for choosing settings, apart from val. */
+    public static final String HOLDOUT = "holdout";
 
     public WrittenImageSet {
         classFolders = List.copyOf(classFolders);

@@ -36,7 +36,7 @@ class StepTrafficBenchmark {
 
     @Test
     void resultBytesPerStepAgainstTheProtocol() throws Exception {
-        new SyntheticImageSet(2, 3).write(dir.toString(), 4, 0, false);
+        new SyntheticImageSet(2, 3).write(dir.toString(), 4, 0, 0, false);
         DinoConfig config = ConfigLoader.load(Path.of("conf/imagenet-vit-small.conf"), List.of(
                 "data.root=\"" + dir.resolve("train") + "\"", "train.engine=torch", "train.workers=2",
                 "train.batch_size_per_worker=1", "train.epochs=1", "optim.warmup_epochs=0",

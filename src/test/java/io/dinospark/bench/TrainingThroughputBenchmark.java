@@ -41,7 +41,7 @@ class TrainingThroughputBenchmark {
 
     @Test
     void sparkAgainstAPlainLoopOnEachEngine() throws IOException {
-        new SyntheticImageSet(10, 3).write(dir.toString(), 400, 0, false);
+        new SyntheticImageSet(10, 3).write(dir.toString(), 400, 0, 0, false);
         for (String engine : List.of("dl4j", "torch")) {
             DinoConfig config = ConfigLoader.load(Path.of("conf/cpu.conf"), List.of("data.root=\"" + dir.resolve("train") + "\"",
                     "train.engine=" + engine));

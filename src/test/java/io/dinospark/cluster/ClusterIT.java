@@ -80,7 +80,7 @@ class ClusterIT {
                 Path.of(property("dino.maven.home")));
         // 4 classes x 16 = 64 images: 8 steps of 2 workers x 4 images per epoch.
         images = IT_DIR.resolve("images");
-        new SyntheticImageSet(4, 3).write(images.toString(), 16, 0, false);
+        new SyntheticImageSet(4, 3).write(images.toString(), 16, 0, 0, false);
     }
 
     @ParameterizedTest

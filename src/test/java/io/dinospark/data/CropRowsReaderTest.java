@@ -46,7 +46,7 @@ class CropRowsReaderTest {
 
     @Test
     void aStepBecomesPackedCropRowsAndBadImagesAreSkippedAndCounted() throws IOException {
-        new SyntheticImageSet(3, 5).write(root.toString(), 6, 0, false);
+        new SyntheticImageSet(3, 5).write(root.toString(), 6, 0, 0, false);
         Path train = root.resolve("train");
         Path someJpeg;
         try (Stream<Path> files = Files.walk(train)) {
@@ -103,7 +103,7 @@ class CropRowsReaderTest {
 
     @Test
     void aParquetTableOfImageBytesTrainsLikeFiles() throws IOException {
-        new SyntheticImageSet(2, 3).write(root.toString(), 4, 0, false);
+        new SyntheticImageSet(2, 3).write(root.toString(), 4, 0, 0, false);
         List<Row> rows = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root.resolve("train"))) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {

@@ -74,7 +74,7 @@ class FashionMnistTest {
     void convertsIdxFilesIntoAnImagenetTreeOfGreyPngs() throws IOException {
         Path source = validSource();
         Path out = dir.resolve("out");
-        WrittenImageSet written = FashionMnist.write(source.toString(), out.toUri().toString(), 0, true);
+        WrittenImageSet written = FashionMnist.write(source.toString(), out.toUri().toString(), 0, 0, true);
         assertEquals(3, written.images("train"));
         assertEquals(2, written.images("val"));
         assertEquals(FashionMnist.CLASS_FOLDERS, written.classFolders());
@@ -100,12 +100,37 @@ class FashionMnistTest {
     void limitKeepsTheFirstImagesAndARerunReplacesTheEarlierTree() throws IOException {
         Path source = validSource();
         Path out = dir.resolve("out");
-        FashionMnist.write(source.toString(), out.toString(), 0, true);
-        WrittenImageSet written = FashionMnist.write(source.toString(), out.toString(), 1, false);
+        FashionMnist.write(source.toString(), out.toString(), 0, 0, true);
+        WrittenImageSet written = FashionMnist.write(source.toString(), out.toString(), 1, 0, false);
         assertEquals(1, written.images("train"));
         assertEquals(1, written.images("val"));
         // The earlier run's images and indexes are gone, and no checksum files were written.
         assertEquals(List.of("train/9-ankle_boot/0.png", "val/7-sneaker/0.png"), files(out));
+    }
+
+    @Test
+    void heldOutImagesAreTheTrainingImagesAfterTheLimitAndNeitherTrainNorVal() throws IOException {
+        Path source = validSource();
+        Path out = dir.resolve("out");
+        WrittenImageSet limited = FashionMnist.write(source.toString(), out.toString(), 1, 1, false);
+        assertEquals(1, limited.images("train"));
+        assertEquals(1, limited.images(WrittenImageSet.HOLDOUT));
+        assertEquals(List.of("holdout/0-tshirt_top/1.png", "train/9-ankle_boot/0.png", "val/7-sneaker/0.png"),
+                files(out));
+        // With no limit, train keeps all but the held-out images; a re-run without a holdout keeps it apart.
+        WrittenImageSet all = FashionMnist.write(source.toString(), out.toString(), 0, 2, false);
+        assertEquals(1, all.images("train"));
+        assertEquals(2, all.images(WrittenImageSet.HOLDOUT));
+        assertEquals(2, all.images("val"));
+        assertEquals(List.of("holdout/0-tshirt_top/1.png", "holdout/3-dress/2.png", "train/9-ankle_boot/0.png",
+                "val/7-sneaker/0.png", "val/7-sneaker/1.png"), files(out));
+
+        IOException tooMany = assertThrows(IOException.class,
+                () -> FashionMnist.write(source.toString(), out.toString(), 0, 4, false));
+        assertTrue(tooMany.getMessage().contains("holds 3 images; expected at least the 4 to hold out"),
+                tooMany.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> FashionMnist.write(source.toString(), out.toString(), 0, -1, false));
     }
 
     @Test
@@ -114,7 +139,7 @@ class FashionMnistTest {
         writeIdx(source, "train", 0x801, 1, 0x801, new byte[] {1});
         writeIdx(source, "t10k", 0x803, 1, 0x801, new byte[] {1});
         IOException e = assertThrows(IOException.class,
-                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, false));
+                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, 0, false));
         assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz"), e.getMessage());
         assertTrue(e.getMessage().contains("0x00000801") && e.getMessage().contains("expected 0x00000803"),
                 e.getMessage());
@@ -126,7 +151,7 @@ class FashionMnistTest {
         writeIdx(source, "train", 0x803, 3, 0x801, new byte[] {1, 2});
         writeIdx(source, "t10k", 0x803, 1, 0x801, new byte[] {1});
         IOException e = assertThrows(IOException.class,
-                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, false));
+                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, 0, false));
         assertTrue(e.getMessage().contains("2 labels") && e.getMessage().contains("3 images"), e.getMessage());
         assertTrue(e.getMessage().contains("train-labels-idx1-ubyte.gz"), e.getMessage());
     }
@@ -137,7 +162,7 @@ class FashionMnistTest {
         writeIdx(source, "train", 0x803, 1, 0x801, new byte[] {10});
         writeIdx(source, "t10k", 0x803, 1, 0x801, new byte[] {1});
         IOException label = assertThrows(IOException.class,
-                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, false));
+                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, 0, false));
         assertTrue(label.getMessage().contains("label 10"), label.getMessage());
 
         writeIdx(source, "train", 0x803, 1, 0x801, new byte[] {1});
@@ -155,24 +180,24 @@ class FashionMnistTest {
             out.write(new byte[] {1, 1});
         }
         IOException truncated = assertThrows(IOException.class,
-                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, false));
+                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, 0, false));
         assertTrue(truncated.getMessage().contains("ends at image 1 of the 2"), truncated.getMessage());
     }
 
     @Test
     void missingDirectoryOrFileSaysHowToGetIt() throws IOException {
         FileNotFoundException e = assertThrows(FileNotFoundException.class,
-                () -> FashionMnist.write(dir.resolve("nowhere").toString(), dir.resolve("out").toString(), 0, false));
+                () -> FashionMnist.write(dir.resolve("nowhere").toString(), dir.resolve("out").toString(), 0, 0, false));
         assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
         assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
 
         Path source = validSource();
         Files.delete(source.resolve("t10k-labels-idx1-ubyte.gz"));
         FileNotFoundException file = assertThrows(FileNotFoundException.class,
-                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, false));
+                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), 0, 0, false));
         assertTrue(file.getMessage().contains("t10k-labels-idx1-ubyte.gz"), file.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), -1, false));
+                () -> FashionMnist.write(source.toString(), dir.resolve("out").toString(), -1, 0, false));
     }
 
     @Test
@@ -180,7 +205,7 @@ class FashionMnistTest {
         Assumptions.assumeTrue(Files.isDirectory(Path.of(FashionMnist.DEFAULT_DIRECTORY)),
                 "dataset-fashion-mnist is not installed");
         Path out = dir.resolve("real");
-        WrittenImageSet written = FashionMnist.write(FashionMnist.DEFAULT_DIRECTORY, out.toUri().toString(), 20, true);
+        WrittenImageSet written = FashionMnist.write(FashionMnist.DEFAULT_DIRECTORY, out.toUri().toString(), 20, 0, true);
         assertEquals(20, written.images("train"));
         assertEquals(20, written.images("val"));
         List<ImageIndexFile.Entry> train = ImageIndexFile.read(out.resolve("train/index.tsv").toString());

@@ -27,11 +27,12 @@ class SyntheticImageSetTest {
     void writesTheRequestedCountsPerClassInMixedFormatsAndSizes() throws IOException {
         SyntheticImageSet set = new SyntheticImageSet(4, 11);
         Path out = dir.resolve("set");
-        WrittenImageSet written = set.write(out.toUri().toString(), 3, 1, true);
+        WrittenImageSet written = set.write(out.toUri().toString(), 3, 1, 2, true);
         assertEquals(12, written.images("train"));
         assertEquals(4, written.images("val"));
-        assertEquals(List.of("0-red_disc_plain", "1-green_square_stripes", "2-blue_triangle_checks",
-                "3-yellow_ring_dots"), written.classFolders());
+        assertEquals(8, written.images(WrittenImageSet.HOLDOUT));
+        assertEquals(List.of("0-disc_plain", "1-square_plain", "2-triangle_plain", "3-ring_plain"),
+                written.classFolders());
 
         Map<String, Integer> perClass = new TreeMap<>();
         Set<String> formats = new HashSet<>();
@@ -56,6 +57,7 @@ class SyntheticImageSetTest {
         for (String folder : written.classFolders()) {
             assertEquals(3, perClass.get("train/" + folder), folder);
             assertEquals(1, perClass.get("val/" + folder), folder);
+            assertEquals(2, perClass.get("holdout/" + folder), folder);
         }
         assertEquals(Set.of("jpeg", "png"), formats);
         assertTrue(nonSquare);
@@ -68,9 +70,9 @@ class SyntheticImageSetTest {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         Path c = dir.resolve("c");
-        new SyntheticImageSet(3, 5).write(a.toString(), 2, 1, false);
-        new SyntheticImageSet(3, 5).write(b.toString(), 2, 1, false);
-        new SyntheticImageSet(3, 6).write(c.toString(), 2, 1, false);
+        new SyntheticImageSet(3, 5).write(a.toString(), 2, 1, 0, false);
+        new SyntheticImageSet(3, 5).write(b.toString(), 2, 1, 0, false);
+        new SyntheticImageSet(3, 6).write(c.toString(), 2, 1, 0, false);
         List<String> files = FashionMnistTest.files(a);
         assertEquals(9, files.size());
         assertEquals(files, FashionMnistTest.files(b));
@@ -84,12 +86,43 @@ class SyntheticImageSetTest {
     }
 
     @Test
+    void colourIsANuisanceAndShapeContrastSurvivesGreyscale() {
+        SyntheticImageSet set = new SyntheticImageSet(1, 3);
+        Set<Integer> centreHues = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            java.awt.image.BufferedImage image = set.image("train", 0, i);
+            // A disc covers its own centre: find it as the pixel farthest in brightness from the corner's background.
+            int background = image.getRGB(0, 0);
+            int best = background;
+            float bestContrast = -1;
+            for (int y = 0; y < image.getHeight(); y += 2) {
+                for (int x = 0; x < image.getWidth(); x += 2) {
+                    float contrast = Math.abs(luma(image.getRGB(x, y)) - luma(background));
+                    if (contrast > bestContrast) {
+                        bestContrast = contrast;
+                        best = image.getRGB(x, y);
+                    }
+                }
+            }
+            assertTrue(bestContrast > 0.2f, "image " + i + ": shape against background in greyscale " + bestContrast);
+            float[] hsb = java.awt.Color.RGBtoHSB(best >> 16 & 0xFF, best >> 8 & 0xFF, best & 0xFF, null);
+            centreHues.add((int) (hsb[0] * 6));
+        }
+        assertTrue(centreHues.size() >= 4, "one class comes in many colours, hue sextants " + centreHues);
+    }
+
+    private static float luma(int rgb) {
+        return (0.299f * (rgb >> 16 & 0xFF) + 0.587f * (rgb >> 8 & 0xFF) + 0.114f * (rgb & 0xFF)) / 255f;
+    }
+
+    @Test
     void classesDifferAndFoldersSortInLabelOrder() {
         List<String> folders = new SyntheticImageSet(SyntheticImageSet.MAX_CLASSES, 1).classFolders();
         assertEquals(SyntheticImageSet.MAX_CLASSES, new HashSet<>(folders.stream()
                 .map(f -> f.substring(f.indexOf('-') + 1)).toList()).size(), "every class looks different");
         assertEquals(folders, folders.stream().sorted().toList());
-        assertEquals("00-red_disc_plain", folders.get(0));
+        assertEquals("00-disc_plain", folders.get(0));
+        assertEquals("19-cross_dots", folders.get(19));
         assertEquals(10, new SyntheticImageSet(SyntheticImageSet.DEFAULT_CLASSES, 1).classFolders().size());
     }
 
@@ -97,9 +130,9 @@ class SyntheticImageSetTest {
     void invalidArgumentsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SyntheticImageSet(0, 1));
         assertTrue(e.getMessage().contains("classes") && e.getMessage().contains("0"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new SyntheticImageSet(61, 1));
+        assertThrows(IllegalArgumentException.class, () -> new SyntheticImageSet(21, 1));
         assertThrows(IllegalArgumentException.class,
-                () -> new SyntheticImageSet(2, 1).write(dir.toString(), -1, 0, false));
+                () -> new SyntheticImageSet(2, 1).write(dir.toString(), -1, 0, 0, false));
         assertFalse(Files.exists(dir.resolve("train")));
     }
 }

@@ -31,7 +31,7 @@ class FeatureExportTest {
     Path dir;
 
     private List<ImageFeature> exportAndCompare(ImageLayout layout) throws Exception {
-        new SyntheticImageSet(2, 3).write(dir.resolve("images").toString(), 5, 0, false);
+        new SyntheticImageSet(2, 3).write(dir.resolve("images").toString(), 5, 0, 0, false);
         ImageCatalog catalog = ImageCatalog.list(LocalSpark.get(),
                 ImageSource.files(dir.resolve("images/train").toString(), layout));
         var sc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());

@@ -37,7 +37,7 @@ class TorchRunEvaluationTest {
 
     @Test
     void aTorchRunsCheckpointGivesKnnFeaturesAndAttentionAsTheDl4jEngineWould() throws Exception {
-        new SyntheticImageSet(3, 5).write(dir.resolve("images").toString(), 8, 4, false);
+        new SyntheticImageSet(3, 5).write(dir.resolve("images").toString(), 8, 4, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         DinoConfig config = new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
                 new TrainConfig(10, 4, 42, 2, 1, 0, 1, "stop", "torch"), c.augment(),

@@ -31,7 +31,7 @@ class OnlineKnnTest {
     Path dir;
 
     private DinoConfig config(String valRoot) throws IOException {
-        new SyntheticImageSet(3, 1).write(dir.resolve("images").toString(), 8, 4, false);
+        new SyntheticImageSet(3, 1).write(dir.resolve("images").toString(), 8, 4, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         return new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1),
                 new TrainConfig(2, 4, 42, 2, 1, 0, 2, "stop", "dl4j"), c.augment(),

@@ -34,7 +34,7 @@ class SparkDinoTrainerTest {
     }
 
     private DinoConfig config(int epochs, String onNonFinite, String engine) throws IOException {
-        new SyntheticImageSet(3, 1).write(root.toString(), 8, 0, false);
+        new SyntheticImageSet(3, 1).write(root.toString(), 8, 0, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         OptimConfig optim = new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1);
         return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite, engine),
@@ -109,7 +109,7 @@ class SparkDinoTrainerTest {
     @ParameterizedTest
     @ValueSource(strings = {"dl4j", "torch"})
     void aStepTrainsWhenOneWorkerKeepsOneImageAndTheOtherNone(String engine) throws IOException {
-        new SyntheticImageSet(1, 1).write(root.resolve("few").toString(), 1, 0, false);
+        new SyntheticImageSet(1, 1).write(root.resolve("few").toString(), 1, 0, 0, false);
         Path images = root.resolve("few/train");
         Path classFolder;
         try (var folders = java.nio.file.Files.list(images)) {

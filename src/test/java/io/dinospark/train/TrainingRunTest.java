@@ -36,7 +36,7 @@ class TrainingRunTest {
 
     private DinoConfig config(double lr, int checkpointEvery, int keepCheckpoints, EvalConfig eval) throws IOException {
         if (!Files.exists(dir.resolve("images"))) {
-            new SyntheticImageSet(3, 1).write(dir.resolve("images").toString(), 8, 0, false);
+            new SyntheticImageSet(3, 1).write(dir.resolve("images").toString(), 8, 0, 0, false);
         }
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         return new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(lr, 1e-5, 1, 0.04, 0.4, 3.0, 1),
