@@ -18,7 +18,7 @@
 # The jar: mvn -B -Ptorch-gpu package -DskipTests (same name as the CPU jar): libtorch 2.10's CUDA 13 build, machine
 # code for sm_75 to sm_120 (Turing to Blackwell, H100/H200 included), with ND4J's CPU backend for the project's
 # arrays. Each task trains on the GPU Spark assigned it (cuda:<address>); the driver needs no GPU. Check a GPU type
-# with `python3 submit/gpu-kernel-check.py --torch <the pytorch-*-linux-x86_64-gpu jar>`, then try --steps 2.
+# with `python3 submit/gpu-kernel-check.py <the cluster jar>` on a GPU node, then try --steps 2.
 #
 # The image: Spark 3.5 for Scala 2.13 and a Java 17 JRE on NVIDIA's CUDA 13 runtime image with cuDNN 9, which holds
 # every library libtorch's CUDA build links (cudart, cuBLAS, cuFFT, cuRAND, cuSPARSE, cuSOLVER, cuFile, cuDNN 9,
