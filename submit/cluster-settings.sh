@@ -29,14 +29,26 @@ DRIVER_JAVACPP_MAXPHYSICALBYTES="${DRIVER_JAVACPP_MAXPHYSICALBYTES:-30g}"
 # partial aggregates to the driver every step: Spark's 1g default result limit is too small.
 DRIVER_MAX_RESULT_SIZE="${DRIVER_MAX_RESULT_SIZE:-8g}"
 
+# GPUs per executor for the torch engine (the -Ptorch-gpu jar): 0 for CPU executors. With GPUS > 0 every task gets
+# one GPU (spark.task.resource.gpu.amount=1) and trains on it (cuda:<its address>), an executor runs GPUS tasks of
+# EXECUTOR_CORES / GPUS cores each, and train.workers = NUM_EXECUTORS x GPUS. Spark finds each executor's GPUs with
+# GPU_DISCOVERY_SCRIPT (submit/getGpusResources.sh, a path on the nodes). CUDA_LIBRARY_PATH, when the node's CUDA 13
+# libraries, cuDNN 9 and NCCL are not on the loader's default path, goes to the executors' LD_LIBRARY_PATH. The driver
+# needs no GPU: it only averages and keeps the teacher.
+GPUS="${GPUS:-0}"
+GPU_DISCOVERY_SCRIPT="${GPU_DISCOVERY_SCRIPT:-/opt/dino-spark/getGpusResources.sh}"
+CUDA_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}"
+
 # Sets WORKERS (= train.workers) and the array cluster_args: the main class, executor and driver sizes, one task
-# per TASK_CPUS cores, no dynamic allocation, OpenMP threads (sleeping when idle: spinning ones cost both engines
+# per TASK_CPUS cores (per GPU with GPUS > 0, and the GPU settings above), no dynamic allocation, OpenMP threads (sleeping when idle: spinning ones cost both engines
 # 2-4x on a small machine), and the JVM options (the Java 17 opens kept once in
 # pom.xml, JavaCPP's limits, JAVACPP_CACHE) for driver and executors. $1 names the launcher in error messages.
 cluster_spark_args() {
   local opens
   opens="$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
   [ -n "$opens" ] || { echo "$1: java17.opens not found in pom.xml" >&2; exit 2; }
+  [ "$GPUS" -eq 0 ] || TASK_CPUS=$(( EXECUTOR_CORES / GPUS ))
+  [ "$TASK_CPUS" -gt 0 ] || { echo "$1: EXECUTOR_CORES ($EXECUTOR_CORES) must be at least GPUS ($GPUS)" >&2; exit 2; }
   WORKERS=$(( NUM_EXECUTORS * (EXECUTOR_CORES / TASK_CPUS) ))
   local javacpp="-Dorg.bytedeco.javacpp.cachedir=$JAVACPP_CACHE"
   cluster_args=(
@@ -56,4 +68,12 @@ cluster_spark_args() {
     --conf "spark.driver.extraJavaOptions=$opens -Dorg.bytedeco.javacpp.maxbytes=$DRIVER_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$DRIVER_JAVACPP_MAXPHYSICALBYTES $javacpp"
     --conf "spark.executor.extraJavaOptions=$opens -Dorg.bytedeco.javacpp.maxbytes=$EXECUTOR_JAVACPP_MAXBYTES -Dorg.bytedeco.javacpp.maxphysicalbytes=$EXECUTOR_JAVACPP_MAXPHYSICALBYTES $javacpp"
   )
+  if [ "$GPUS" -gt 0 ]; then
+    cluster_args+=(
+      --conf spark.executor.resource.gpu.amount="$GPUS"
+      --conf spark.executor.resource.gpu.discoveryScript="$GPU_DISCOVERY_SCRIPT"
+      --conf spark.task.resource.gpu.amount=1
+    )
+    [ -z "$CUDA_LIBRARY_PATH" ] || cluster_args+=(--conf spark.executorEnv.LD_LIBRARY_PATH="$CUDA_LIBRARY_PATH")
+  fi
 }

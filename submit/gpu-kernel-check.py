@@ -1,18 +1,28 @@
 #!/usr/bin/env python3
-"""Can this machine's GPU run the CUDA kernels of a library (libnd4jcuda.so, libcublas.so.11, ...)?
+"""Can this machine's GPU run the CUDA kernels of a library (libtorch_cuda.so, libnd4jcuda.so, libcublas.so.11, ...)?
 
 Lists the GPU architectures a library's fat binaries carry (machine code per sm_XY, PTX per compute_XY), then asks
 the CUDA driver to load each fat binary on GPU 0, as the CUDA runtime does when the library first launches a
 kernel. A fat binary with neither machine code for the GPU's major architecture nor PTX the driver can compile
-fails with CUDA_ERROR_NO_BINARY_FOR_GPU, and so does every kernel in it.
+fails with CUDA_ERROR_NO_BINARY_FOR_GPU, and so does every kernel in it. With a compute capability (the GPU's, or
+one given with --capability for a GPU that is not here) it also says how many fat binaries carry code for it and
+whether the library runs there: machine code sm_XY runs on X.Z for Z >= Y, PTX compute_XY on any X.Y or newer.
 
-Usage: gpu-kernel-check.py FILE...   (shared libraries with a .nv_fatbin section, or single .fatbin files)
-Needs only Python 3 and the NVIDIA driver (libcuda.so.1); with no GPU it lists the architectures and stops.
+A jar (the torch engine's org.bytedeco:pytorch:*:linux-x86_64-gpu, or the -Ptorch-gpu cluster jar) is read as the
+libraries inside it: `gpu-kernel-check.py pytorch-2.10.0-1.5.13-linux-x86_64-gpu.jar` says whether libtorch's
+CUDA build has code for the local GPU.
+
+Usage: gpu-kernel-check.py [--capability MAJOR.MINOR] FILE...   (shared libraries with a .nv_fatbin section, single
+.fatbin files, or jars holding such libraries)
+Needs only Python 3 and the NVIDIA driver (libcuda.so.1); with no GPU it lists the architectures, and judges them
+against --capability when given.
 """
 import collections
 import ctypes
+import re
 import struct
 import sys
+import zipfile
 
 FATBIN_MAGIC = 0xBA55ED50
 KIND = {1: "compute", 2: "sm"}  # entry kind 1 is PTX, 2 is machine code (an ELF cubin)
@@ -36,10 +46,8 @@ def elf_section(data, wanted):
     return None
 
 
-def fatbins(path):
-    """Yields each fat binary in a file: the whole file if it is one, else those in its .nv_fatbin section."""
-    with open(path, "rb") as f:
-        data = f.read()
+def fatbins(data):
+    """Yields each fat binary in a file's bytes: the whole file if it is one, else those in its .nv_fatbin section."""
     section = elf_section(data, ".nv_fatbin")
     if section is None:
         section = data
@@ -51,6 +59,18 @@ def fatbins(path):
             continue
         yield section[pos:pos + header_size + body_size]
         pos += header_size + body_size
+
+
+def libraries(path):
+    """Yields (name, bytes) of the file, or of each shared library inside it when it is a jar."""
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as f:
+            yield path, f.read()
+        return
+    with zipfile.ZipFile(path) as jar:
+        for member in jar.namelist():
+            if re.search(r"\.so(\.[\d.]+)?$", member):
+                yield f"{path}!/{member}", jar.read(member)
 
 
 def architectures(fatbin):
@@ -79,6 +99,7 @@ class Driver:
         self.lib.cuDeviceGetAttribute(ctypes.byref(major), 75, self.device)  # COMPUTE_CAPABILITY_MAJOR
         self.lib.cuDeviceGetAttribute(ctypes.byref(minor), 76, self.device)  # COMPUTE_CAPABILITY_MINOR
         self.lib.cuDriverGetVersion(ctypes.byref(version))
+        self.capability = (major.value, minor.value)
         self.description = (f"{name.value.decode()}, compute capability {major.value}.{minor.value} (sm_{major.value}"
                             f"{minor.value}), driver CUDA {version.value // 1000}.{version.value % 1000 // 10}")
         context = ctypes.c_void_p()
@@ -103,29 +124,76 @@ class Driver:
         return self.error_name(code)
 
 
-def main(paths):
+def runs_on(arches, capability):
+    """Whether a fat binary with these entries has code a GPU of compute capability (major, minor) can run."""
+    major, minor = capability
+    for arch in arches:
+        kind, number = arch.split("_")
+        number = int(number)
+        if kind == "sm" and number // 10 == major and number % 10 <= minor:
+            return True
+        if kind == "compute" and (number // 10, number % 10) <= (major, minor):
+            return True
+    return False
+
+
+def parse_args(argv):
+    capability, paths = None, []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--capability":
+            value = next(args, "")
+            match = re.fullmatch(r"(\d+)\.(\d)", value)
+            if not match:
+                raise SystemExit(f"--capability needs MAJOR.MINOR, such as 9.0 for an H100/H200; got '{value}'")
+            capability = (int(match.group(1)), int(match.group(2)))
+        else:
+            paths.append(arg)
     if not paths:
         raise SystemExit(__doc__)
+    return capability, paths
+
+
+def main(argv):
+    capability, paths = parse_args(argv)
     try:
         driver = Driver()
         print("GPU 0:", driver.description)
+        capability = capability or driver.capability
     except (OSError, RuntimeError) as e:
         driver = None
-        print("no usable GPU here (" + str(e) + "): listing architectures only")
+        print("no usable GPU here (" + str(e) + "): listing architectures only, loading nothing")
     for path in paths:
-        arch_count, outcomes, total = collections.Counter(), collections.Counter(), 0
-        for fatbin in fatbins(path):
-            total += 1
-            arch_count.update(architectures(fatbin))
-            if driver:
-                outcomes[driver.load(fatbin)] += 1
-        if total == 0:
-            raise SystemExit(f"{path}: no fat binary found (expected a CUDA library or a .fatbin file)")
-        by_kind_then_number = sorted(arch_count.items(), key=lambda kv: (kv[0].split("_")[0], int(kv[0].split("_")[1])))
-        archs = ", ".join(f"{arch} x{n}" for arch, n in by_kind_then_number)
-        print(f"{path}: {total} fat binaries carrying {archs}")
+        found = False
+        for name, data in libraries(path):
+            found |= report(name, data, driver, capability)
+        if not found:
+            raise SystemExit(f"{path}: no fat binary found (expected a CUDA library, a .fatbin file or a jar of them)")
+
+
+def report(name, data, driver, capability):
+    """Prints one library's architectures, what loading them gave, and the verdict; False if it has no fat binary."""
+    arch_count, outcomes, total, runnable = collections.Counter(), collections.Counter(), 0, 0
+    for fatbin in fatbins(data):
+        total += 1
+        arches = architectures(fatbin)
+        arch_count.update(arches)
+        if capability and runs_on(arches, capability):
+            runnable += 1
         if driver:
-            print("  on this GPU: " + ", ".join(f"{outcome} x{n}" for outcome, n in outcomes.most_common()))
+            outcomes[driver.load(fatbin)] += 1
+    if total == 0:
+        return False
+    by_kind_then_number = sorted(arch_count.items(), key=lambda kv: (kv[0].split("_")[0], int(kv[0].split("_")[1])))
+    archs = ", ".join(f"{arch} x{n}" for arch, n in by_kind_then_number)
+    print(f"{name}: {total} fat binaries carrying {archs}")
+    if driver:
+        print("  on this GPU: " + ", ".join(f"{outcome} x{n}" for outcome, n in outcomes.most_common()))
+    if capability:
+        sm = f"sm_{capability[0]}{capability[1]}"
+        verdict = "runs there" if runnable == total else "does NOT run there"
+        print(f"  code for {sm}: in {runnable} of {total} fat binaries: {verdict}")
+    return True
 
 
 if __name__ == "__main__":

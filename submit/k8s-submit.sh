@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Launches dino-spark `train` on Kubernetes with CPU executors: spark-submit --master k8s://... --deploy-mode cluster,
 # with the cluster jar inside the container image and the JVM flags and memory settings ND4J needs.
-# GPUS=1 gives every executor (and the driver) one NVIDIA GPU instead: submit/k8s-gpu-submit.sh sets that up.
+# GPUS=N gives every executor N NVIDIA GPUs instead, one per task: submit/k8s-gpu-submit.sh sets that up.
 #
 # Fill in (edit the defaults below, or set them as environment variables):
 #   K8S_MASTER, NAMESPACE, SERVICE_ACCOUNT   your cluster; the service account may create pods, services and
@@ -49,10 +49,6 @@ CONFIG="${CONFIG:-conf/imagenet-vit-small.conf}"
 UPLOAD_PATH="${UPLOAD_PATH:-}"
 OUTPUT="${OUTPUT:-s3a://<your-bucket>/dino-runs/imagenet-vit-small}"
 APP_NAME="${APP_NAME:-dino-spark}"
-# 0: CPU executors. 1: one NVIDIA GPU per executor and for the driver, one training task per executor (so
-# train.workers = NUM_EXECUTORS), found by GPU_DISCOVERY_SCRIPT; needs the -Pcuda jar (see k8s-gpu-submit.sh).
-GPUS="${GPUS:-0}"
-GPU_DISCOVERY_SCRIPT="${GPU_DISCOVERY_SCRIPT:-/opt/dino-spark/getGpusResources.sh}"
 # Where JavaCPP extracts its ~400 MB of natives in each pod (give pods that much ephemeral storage).
 JAVACPP_CACHE="${JAVACPP_CACHE:-/tmp/javacpp-cache}"
 # Anything else for spark-submit, e.g. "--conf spark.kubernetes.node.selector.<label>=<value>
@@ -75,16 +71,9 @@ case "$CONFIG" in
     config_args=(--files "$CONFIG" --conf "spark.kubernetes.file.upload.path=$UPLOAD_PATH")
     config_name="$(basename "$CONFIG")" ;;
 esac
+# GPUS > 0 (submit/cluster-settings.sh; submit/k8s-gpu-submit.sh sets it): Kubernetes asks NVIDIA's device plugin.
 gpu_args=()
-if [ "$GPUS" -gt 0 ]; then
-  TASK_CPUS="$EXECUTOR_CORES"
-  for role in executor driver; do
-    gpu_args+=(--conf "spark.$role.resource.gpu.amount=$GPUS"
-               --conf "spark.$role.resource.gpu.discoveryScript=$GPU_DISCOVERY_SCRIPT"
-               --conf "spark.$role.resource.gpu.vendor=nvidia.com")
-  done
-  gpu_args+=(--conf "spark.task.resource.gpu.amount=$GPUS")
-fi
+[ "$GPUS" -eq 0 ] || gpu_args=(--conf spark.executor.resource.gpu.vendor=nvidia.com)
 cluster_spark_args k8s-submit.sh
 read -r -a extra <<< "$EXTRA_SPARK_ARGS"
 

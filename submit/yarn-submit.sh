@@ -9,9 +9,12 @@
 #   QUEUE                    the YARN queue
 #   NUM_EXECUTORS, EXECUTOR_CORES, memory sizes: what your cluster grants (submit/cluster-settings.sh)
 #   SPARK_SUBMIT             spark-submit of Spark 3.5 built for Scala 2.13 (spark-3.5.x-bin-hadoop3-scala2.13), on Java 17
-# Build the jar first: mvn -B package -DskipTests (CPU, both engines; train.engine = torch by default) or
-# mvn -B -Pcuda package -DskipTests (the DL4J engine on GPU executors with the CUDA 11.6 runtime: pass
-# train.engine=dl4j). On a Kerberos cluster, kinit first (or add --principal/--keytab to EXTRA_SPARK_ARGS).
+#   GPUS                     GPUs per executor for the torch engine (default 0, CPU executors): one per task, found
+#                            by GPU_DISCOVERY_SCRIPT on the nodes; CUDA_LIBRARY_PATH if CUDA 13, cuDNN 9 and NCCL are
+#                            off the NodeManagers' default loader path (submit/cluster-settings.sh)
+# Build the jar first: mvn -B package -DskipTests (CPU, both engines; train.engine = torch by default), or with
+# -Ptorch-gpu for GPUS > 0 (libtorch's CUDA 13 build; needs YARN's GPU scheduling, yarn.io/gpu, on the NodeManagers).
+# On a Kerberos cluster, kinit first (or add --principal/--keytab to EXTRA_SPARK_ARGS).
 #
 # Usage: submit/yarn-submit.sh [--steps N] [key=value ...]     (arguments are passed on to `train`, after the config)
 # Logs: yarn logs -applicationId <id>; progress: <OUTPUT>/metrics.jsonl (see submit/notebook.ipynb).

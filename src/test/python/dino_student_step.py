@@ -1,7 +1,9 @@
 """The student step (forward, DINO loss, backward, per-tensor clipping, AdamW) of a plain PyTorch DINO, timed:
 the peer of the engines' step in EngineStepBenchmark. The model is written here from the paper and the authors'
 vision_transformer.py (pre-norm ViT, CLS token, learned positions interpolated bicubically, DINO head with a
-weight-normalised last layer). Usage: python3 dino_student_step.py SHAPE BATCH STEPS; prints one JSON line."""
+weight-normalised last layer). Usage: python3 dino_student_step.py SHAPE BATCH STEPS [--device cpu|cuda:N]
+[--host-inputs]; prints one JSON line. On a GPU, --host-inputs copies the crops from host memory every step, as the
+torch engine's step does; without it they stay on the GPU. TF32 stays off there, as in the engine (float32)."""
 import json
 import os
 import sys
@@ -36,8 +38,12 @@ class Block(nn.Module):
         n, t, d = x.shape
         qkv = self.qkv(self.norm1(x)).reshape(n, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
-        # Explicit attention, as the authors' vision_transformer.py (PyTorch 1.13 has no fused kernel on CPU).
-        a = (F.softmax(q @ k.transpose(-2, -1) * (d // self.heads) ** -0.5, dim=-1) @ v).transpose(1, 2).reshape(n, t, d)
+        if q.is_cuda:
+            # On a GPU the fused kernel, as the torch engine's (torch.scaled_dot_product_attention).
+            a = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(n, t, d)
+        else:
+            # Explicit attention, as the authors' vision_transformer.py (PyTorch 1.13 has no fused kernel on CPU).
+            a = (F.softmax(q @ k.transpose(-2, -1) * (d // self.heads) ** -0.5, dim=-1) @ v).transpose(1, 2).reshape(n, t, d)
         x = x + self.drop_path(self.proj(a))
         return x + self.drop_path(self.fc2(F.gelu(self.fc1(self.norm2(x)))))
 
@@ -81,21 +87,29 @@ class Head(nn.Module):
 
 
 def main():
-    shape, batch, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    args = sys.argv[1:]
+    host_inputs = "--host-inputs" in args
+    device = torch.device(args[args.index("--device") + 1] if "--device" in args else "cpu")
+    shape, batch, steps = args[0], int(args[1]), int(args[2])
     d, depth, heads, patch, gsize, lsize, local, k, hidden, bottleneck = SHAPES[shape]
     torch.manual_seed(0)
     # Intra-op threads: PEER_THREADS, else every core (Debian's build would start with one).
     torch.set_num_threads(int(os.environ.get("PEER_THREADS", os.cpu_count())))
-    vit, head = ViT(d, depth, heads, patch, gsize), Head(d, hidden, bottleneck, k)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    vit, head = ViT(d, depth, heads, patch, gsize).to(device), Head(d, hidden, bottleneck, k).to(device)
     params = list(vit.parameters()) + [p for p in head.parameters() if p.requires_grad]
     decay = [p for p in params if p.ndim > 1]
     no_decay = [p for p in params if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-4, weight_decay=0.04)
-    globals_ = torch.randn(2 * batch, 3, gsize, gsize)
-    locals_ = torch.randn(local * batch, 3, lsize, lsize)
-    targets = F.softmax(torch.randn(2, batch, k) / 0.04, dim=-1)
+    host = device if not host_inputs else torch.device("cpu")
+    globals_host = torch.randn(2 * batch, 3, gsize, gsize, device=host)
+    locals_host = torch.randn(local * batch, 3, lsize, lsize, device=host)
+    targets = F.softmax(torch.randn(2, batch, k, device=device) / 0.04, dim=-1)
 
     def step():
+        globals_, locals_ = globals_host.to(device), locals_host.to(device)
         out = head(torch.cat([vit(globals_), vit(locals_)])) / 0.1
         logp = F.log_softmax(out, dim=-1).chunk(2 + local)
         loss, pairs = 0.0, 0
@@ -114,15 +128,24 @@ def main():
                 p.grad.mul_(coef)
         opt.step()
 
+    def synchronize():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
     for _ in range(2):
         step()
+    synchronize()
     start = time.perf_counter()
     for _ in range(steps):
         step()
+    synchronize()
     seconds = (time.perf_counter() - start) / steps
-    print(json.dumps({"shape": shape, "batch": batch, "threads": torch.get_num_threads(), "torch": torch.__version__,
-                      "seconds_per_step": seconds, "images_per_s": batch / seconds,
-                      "crops_per_s": batch * (2 + local) / seconds}))
+    result = {"shape": shape, "batch": batch, "device": str(device), "host_inputs": host_inputs,
+              "threads": torch.get_num_threads(), "torch": torch.__version__, "seconds_per_step": seconds,
+              "images_per_s": batch / seconds, "crops_per_s": batch * (2 + local) / seconds}
+    if device.type == "cuda":
+        result["max_memory_allocated_mb"] = torch.cuda.max_memory_allocated(device) / 2**20
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code submit/gpu-kernel-check.py} reads the architectures out of CUDA fat binaries laid out as NVIDIA's tools
  * write them (header, then entries of kind 1 = PTX or 2 = machine code, each naming its architecture). Without a
- * GPU it lists them and loads nothing.
+ * GPU it lists them and loads nothing; given a compute capability it says whether a GPU of it can run them, for a
+ * library or for the libraries inside a jar (libtorch's GPU build).
  */
 class GpuKernelCheckScriptTest {
 
@@ -38,10 +43,56 @@ class GpuKernelCheckScriptTest {
         Path input = dir.resolve("sample.fatbin");
         Files.write(input, file.toByteArray());
 
-        String out = run(input);
+        String out = run(input.toString());
 
         assertTrue(out.contains("2 fat binaries carrying compute_80 x1, sm_75 x1, sm_86 x2"), out);
         assertTrue(out.contains("listing architectures only") || out.contains("on this GPU:"), out);
+    }
+
+    @Test
+    void judgesTheArchitecturesAgainstAComputeCapability() throws Exception {
+        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write(fatbin(new int[][] {{2, 86, 40}, {1, 80, 24}}));
+        file.write(fatbin(new int[][] {{2, 86, 8}, {2, 75, 16}}));
+        Path input = dir.resolve("sample.fatbin");
+        Files.write(input, file.toByteArray());
+
+        // Ada (8.9) runs sm_86 machine code; Turing (7.5) only the second binary's sm_75, not compute_80 PTX.
+        assertTrue(run("--capability", "8.9", input.toString()).contains("code for sm_89: in 2 of 2 fat binaries: runs there"));
+        assertTrue(run("--capability", "7.5", input.toString())
+                .contains("code for sm_75: in 1 of 2 fat binaries: does NOT run there"));
+    }
+
+    @Test
+    void saysWhetherTheLibrariesInsideAJarHaveCodeForAGpu() throws Exception {
+        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
+        Path jar = dir.resolve("pytorch-gpu.jar");
+        String library = "org/bytedeco/pytorch/linux-x86_64-gpu/libtorch_cuda.so";
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new ZipEntry("org/bytedeco/pytorch/Tensor.class"));
+            zip.write(new byte[64]);
+            zip.putNextEntry(new ZipEntry(library));
+            zip.write(fatbin(new int[][] {{2, 90, 32}, {2, 120, 32}}));
+            zip.closeEntry();
+        }
+
+        String hopper = run("--capability", "9.0", jar.toString());
+        assertTrue(hopper.contains(jar + "!/" + library + ": 1 fat binaries carrying sm_90 x1, sm_120 x1"), hopper);
+        assertTrue(hopper.contains("code for sm_90: in 1 of 1 fat binaries: runs there"), hopper);
+        // Blackwell B200 (10.0) needs sm_100: neither sm_90 nor sm_120 machine code runs there.
+        assertTrue(run("--capability", "10.0", jar.toString()).contains("does NOT run there"));
+    }
+
+    @Test
+    void aCapabilityThatIsNotMajorDotMinorIsAnError() throws Exception {
+        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
+        Process p = start("--capability", "sm_90", "x.so");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("--capability needs MAJOR.MINOR, such as 9.0 for an H100/H200; got 'sm_90'"), out);
     }
 
     @Test
@@ -50,7 +101,7 @@ class GpuKernelCheckScriptTest {
         Path input = dir.resolve("empty.so");
         Files.write(input, new byte[64]);
 
-        Process p = start(input);
+        Process p = start(input.toString());
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
 
@@ -76,15 +127,17 @@ class GpuKernelCheckScriptTest {
         return b.array();
     }
 
-    private static String run(Path input) throws IOException, InterruptedException {
-        Process p = start(input);
+    private static String run(String... args) throws IOException, InterruptedException {
+        Process p = start(args);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "script did not finish");
         assertEquals(0, p.exitValue(), out);
         return out;
     }
 
-    private static Process start(Path input) throws IOException {
-        return new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), input.toString()).redirectErrorStream(true).start();
+    private static Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 }

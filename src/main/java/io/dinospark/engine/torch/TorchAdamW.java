@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.AbstractTensor;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import io.dinospark.engine.StepSettings;
@@ -19,7 +20,8 @@ import io.dinospark.model.ParameterLayout;
  * norm {@code clip} on its own tensor (the reference's {@code clip_gradients}), the head's last layer left untouched
  * while it is frozen (the reference drops its gradients, so AdamW skips it), then PyTorch's AdamW (betas 0.9 and
  * 0.999, eps 1e-8) with decoupled weight decay on weights only. Its moments are one flat state of two vectors in the
- * parameters' layout, first then second moments, so that they average and checkpoint like the parameters.
+ * parameters' layout, first then second moments, so that they average and checkpoint like the parameters; they live
+ * on the parameters' device.
  */
 final class TorchAdamW implements AutoCloseable {
 
@@ -34,12 +36,13 @@ final class TorchAdamW implements AutoCloseable {
     private final List<Tensor> second = new ArrayList<>();
     private long steps;
 
-    TorchAdamW(ParameterLayout layout) {
+    TorchAdamW(ParameterLayout layout, TorchDevice device) {
         this.layout = layout;
         try (PointerScope scope = new PointerScope()) {
+            TensorOptions onDevice = new TensorOptions(device.device());
             for (ParameterLayout.Entry e : layout.entries()) {
-                first.add(owned(torch.zeros(e.shape())));
-                second.add(owned(torch.zeros(e.shape())));
+                first.add(owned(torch.zeros(e.shape(), onDevice)));
+                second.add(owned(torch.zeros(e.shape(), onDevice)));
             }
         }
     }
@@ -78,8 +81,9 @@ final class TorchAdamW implements AutoCloseable {
             for (int i = 0; i < first.size(); i++) {
                 ParameterLayout.Entry e = layout.entries().get(i);
                 int length = Math.toIntExact(e.length());
-                first.get(i).contiguous().data_ptr_float().get(state, Math.toIntExact(e.offset()), length);
-                second.get(i).contiguous().data_ptr_float().get(state, Math.toIntExact(layout.size() + e.offset()), length);
+                first.get(i).cpu().contiguous().data_ptr_float().get(state, Math.toIntExact(e.offset()), length);
+                second.get(i).cpu().contiguous().data_ptr_float()
+                        .get(state, Math.toIntExact(layout.size() + e.offset()), length);
             }
         }
         return state;

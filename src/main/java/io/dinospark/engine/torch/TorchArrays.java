@@ -6,12 +6,15 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AbstractTensor;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Copies between the project's arrays (ND4J) and libtorch tensors, through Java float arrays, float32, row-major.
+ * Copies between the project's arrays (ND4J) and libtorch tensors, through Java float arrays, float32, row-major:
+ * tensors are made on a {@link TorchDevice} and their values come back to the CPU's memory. On the CPU neither way
+ * adds a copy ({@code to} and {@code cpu} return the tensor itself).
  * ND4J's buffers are JavaCPP pointers too, so an ND4J call inside a {@code PointerScope} would hand its arrays, and
  * the shape buffers ND4J caches for later arrays, to the scope to free: ND4J arrays are read before a scope opens
  * ({@link #floats}) and made after it closes ({@link #array}); only {@link #tensor} and {@link #values} run inside.
@@ -43,27 +46,27 @@ final class TorchArrays {
     }
 
     /**
-     * {@code f} applied to {@code input} without gradients, its tensors freed when it returns: the result's values
-     * as rows, {@code [B, n / B]} for an input of {@code B} rows. Outside any {@code PointerScope}.
+     * {@code f} applied to {@code input} (on {@code device}) without gradients, its tensors freed when it returns:
+     * the result's values as rows, {@code [B, n / B]} for an input of {@code B} rows. Outside any {@code PointerScope}.
      */
-    static INDArray inferRows(INDArray input, UnaryOperator<Tensor> f) {
+    static INDArray inferRows(INDArray input, TorchDevice device, UnaryOperator<Tensor> f) {
         long[] shape = input.shape();
         float[] in = floats(input);
         float[] out;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            out = values(f.apply(tensor(in, shape)));
+            out = values(f.apply(tensor(device, in, shape)));
         }
         return array(out, shape[0], out.length / shape[0]);
     }
 
-    /** A tensor holding a copy of {@code values} with {@code shape}. Inside a {@code PointerScope}. */
-    static Tensor tensor(float[] values, long... shape) {
-        return AbstractTensor.create(values, shape);
+    /** A tensor on {@code device} holding a copy of {@code values} with {@code shape}. Inside a {@code PointerScope}. */
+    static Tensor tensor(TorchDevice device, float[] values, long... shape) {
+        return AbstractTensor.create(values, shape).to(device.device(), torch.ScalarType.Float);
     }
 
     /** The values of {@code tensor}, row-major, as a new Java array. Inside a {@code PointerScope}. */
     static float[] values(Tensor tensor) {
-        Tensor dense = tensor.detach().contiguous();
+        Tensor dense = tensor.detach().cpu().contiguous();
         float[] values = new float[Math.toIntExact(dense.numel())];
         dense.data_ptr_float().get(values);
         return values;

@@ -7,7 +7,7 @@ import io.dinospark.config.DinoConfig;
 import io.dinospark.config.ModelConfig;
 import io.dinospark.engine.Attention;
 
-/** The last block's CLS attention of a ViT on libtorch. */
+/** The last block's CLS attention of a ViT on libtorch, on the device of the task (or JVM) that builds it. */
 final class TorchAttention implements Attention {
 
     private final ModelConfig model;
@@ -21,7 +21,7 @@ final class TorchAttention implements Attention {
         }
         this.model = config.model();
         this.imageSize = config.crops().globalSize();
-        this.network = new TorchDinoNetwork(config);
+        this.network = new TorchDinoNetwork(config, TorchDevice.current());
         network.load(TorchArrays.floats(networkParams));
     }
 
@@ -47,7 +47,7 @@ final class TorchAttention implements Attention {
 
     @Override
     public INDArray patchAttention(INDArray images) {
-        return TorchArrays.inferRows(images, pixels -> {
+        return TorchArrays.inferRows(images, network.device(), pixels -> {
             Tensor all = network.lastBlockClsAttention(pixels);
             return all.narrow(2, 1, all.size(2) - 1); // the CLS key's share left out
         }).reshape(images.size(0), heads(), grid(), grid());

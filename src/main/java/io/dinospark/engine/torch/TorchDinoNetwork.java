@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,7 +30,7 @@ import io.dinospark.model.PositionEmbeddingInterpolation;
 /**
  * The DINO network of {@link DinoNetwork#configuration} on libtorch: the same multi-crop backbone (ViT or
  * convnet), head and weight-normalised last layer, with the same parameters, stored as one float32 tensor per
- * {@link ParameterLayout} entry in DL4J's shapes (linear weights {@code [in, out]} applied as {@code x @ W}, biases
+ * {@link ParameterLayout} entry in DL4J's shapes, on one {@link TorchDevice} (linear weights {@code [in, out]} applied as {@code x @ W}, biases
  * and gains {@code [1, n]}, conv kernels {@code [3, 3, in, out]}), so that a flat parameter vector means the same
  * network on either engine and autograd gives the gradient in that layout.
  *
@@ -56,6 +57,7 @@ public final class TorchDinoNetwork implements AutoCloseable {
     private static final double L2_FLOOR = 1e-12;
 
     private final ModelConfig model;
+    private final TorchDevice device;
     private final CropLayout crops;
     private final ParameterLayout layout;
     private final List<Tensor> parameters;
@@ -68,16 +70,17 @@ public final class TorchDinoNetwork implements AutoCloseable {
     private final int featureDim;
 
     /**
-     * Allocates the parameters, all zero: {@link #load} sets them.
+     * Allocates the parameters on {@code device}, all zero: {@link #load} sets them.
      *
      * @throws IllegalStateException inside a {@link PointerScope} (see the class comment)
      */
-    public TorchDinoNetwork(DinoConfig config) {
+    public TorchDinoNetwork(DinoConfig config, TorchDevice device) {
         if (PointerScope.getInnerScope() != null) {
             throw new IllegalStateException("construct a TorchDinoNetwork outside any PointerScope: it keeps its tensors,"
                     + " and ND4J, which builds its position interpolation, must not allocate inside a scope");
         }
         this.model = config.model();
+        this.device = device;
         this.crops = new CropLayout(config.crops().globalSize(), config.crops().localSize());
         this.layout = ParameterLayout.of(config);
         this.featureDim = model.arch().isVit() ? model.embedDim() : model.convChannels().get(model.convChannels().size() - 1);
@@ -86,13 +89,15 @@ public final class TorchDinoNetwork implements AutoCloseable {
         List<Tensor> tensors = new ArrayList<>();
         Tensor interpolation = null;
         try (PointerScope scope = new PointerScope()) {
+            TensorOptions onDevice = new TensorOptions(device.device());
             for (ParameterLayout.Entry e : layout.entries()) {
-                Tensor t = owned(torch.zeros(e.shape()).requires_grad_(true));
+                Tensor t = owned(torch.zeros(e.shape(), onDevice).requires_grad_(true));
                 tensors.add(t);
                 byKey.put(e.key(), t);
             }
             if (resampling != null) {
-                interpolation = owned(AbstractTensor.create(resampling, (long) localGrid * localGrid, (long) nativeGrid() * nativeGrid()));
+                interpolation = owned(TorchArrays.tensor(device, resampling, (long) localGrid * localGrid,
+                        (long) nativeGrid() * nativeGrid()));
             }
         }
         this.parameters = List.copyOf(tensors);
@@ -110,6 +115,10 @@ public final class TorchDinoNetwork implements AutoCloseable {
     private static Tensor owned(Tensor t) {
         t.retainReference();
         return t;
+    }
+
+    public TorchDevice device() {
+        return device;
     }
 
     public ParameterLayout layout() {

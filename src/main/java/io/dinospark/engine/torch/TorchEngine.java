@@ -16,7 +16,8 @@ import io.dinospark.teacher.TeacherState;
 /**
  * libtorch through JavaCPP's PyTorch presets: the same network as the DL4J engine's, parameter for parameter
  * ({@link TorchDinoNetwork}), the reference's AdamW ({@link TorchAdamW}), and parameter averaging through Spark
- * ({@link TorchStudentTrainer}). CPU with the default natives; CUDA 13 GPUs with the {@code torch-gpu} profile's.
+ * ({@link TorchStudentTrainer}). CPU with the default natives; CUDA 13 GPUs with the {@code torch-gpu} profile's,
+ * each task on the GPU Spark assigned it ({@link TorchDevice}).
  */
 public final class TorchEngine implements Engine {
 
@@ -39,7 +40,7 @@ public final class TorchEngine implements Engine {
 
     @Override
     public LocalStudent localStudent(DinoConfig config, StudentState start) {
-        TorchStudent student = new TorchStudent(config);
+        TorchStudent student = new TorchStudent(config, TorchDevice.current());
         student.load(start);
         return student;
     }

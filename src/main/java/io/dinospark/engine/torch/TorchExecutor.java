@@ -2,7 +2,7 @@ package io.dinospark.engine.torch;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.apache.spark.TaskContext;
 import org.bytedeco.pytorch.global.torch;
@@ -12,7 +12,8 @@ import io.dinospark.config.DinoConfig;
 /**
  * The torch networks resident in one executor JVM: pools of teachers and of students, one of each per task running
  * at the same time, which keep their tensors between steps and only load new parameters (a student every step, a
- * teacher when the broadcast version changes). Inside a Spark task libtorch uses the task's cores
+ * teacher when the broadcast version changes). A task borrows networks on its own device ({@link TorchDevice}), so
+ * tasks of one executor on different GPUs never share one. Inside a Spark task libtorch uses the task's cores
  * ({@code spark.task.cpus}), so concurrent tasks do not oversubscribe the executor.
  */
 final class TorchExecutor {
@@ -33,38 +34,50 @@ final class TorchExecutor {
         }
     }
 
-    /** A network that stays in the JVM: built for one configuration, its native memory freed by {@link #close}. */
+    /**
+     * A network that stays in the JVM: built for one configuration on one device, its native memory freed by
+     * {@link #close}.
+     */
     interface Resident extends AutoCloseable {
 
         DinoConfig config();
+
+        TorchDevice device();
 
         @Override
         void close();
     }
 
-    /** Idle networks of one kind, lent to one task at a time; one built for another run's configuration is closed. */
+    /**
+     * Idle networks of one kind, lent to one task at a time; one built for another run's configuration is closed,
+     * one on another device kept for the tasks there.
+     */
     static final class Pool<T extends Resident> {
 
         private final Deque<T> idle = new ArrayDeque<>();
-        private final Function<DinoConfig, T> build;
+        private final BiFunction<DinoConfig, TorchDevice, T> build;
 
-        Pool(Function<DinoConfig, T> build) {
+        Pool(BiFunction<DinoConfig, TorchDevice, T> build) {
             this.build = build;
         }
 
-        /** A network for {@code config}, to be given back with {@link #release}. */
+        /** A network for {@code config} on the calling task's device, to be given back with {@link #release}. */
         T borrow(DinoConfig config) {
             useTaskCores();
+            TorchDevice device = TorchDevice.current();
             synchronized (idle) {
-                while (!idle.isEmpty()) {
-                    T network = idle.pop();
-                    if (network.config().equals(config)) {
+                for (var it = idle.iterator(); it.hasNext();) {
+                    T network = it.next();
+                    if (!network.config().equals(config)) {
+                        it.remove();
+                        network.close();
+                    } else if (network.device() == device) {
+                        it.remove();
                         return network;
                     }
-                    network.close();
                 }
             }
-            return build.apply(config);
+            return build.apply(config, device);
         }
 
         void release(T network) {

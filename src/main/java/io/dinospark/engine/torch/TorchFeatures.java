@@ -8,7 +8,7 @@ import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.FeatureNetwork;
 
 /**
- * A run's backbone on libtorch in inference mode. The network holds the whole DINO network's parameters; only the
+ * A run's backbone on libtorch in inference mode, on the device of the task (or JVM) that builds it. The network holds the whole DINO network's parameters; only the
  * backbone's are set (the head's stay zero: features never reach it).
  */
 final class TorchFeatures implements FeatureNetwork {
@@ -17,7 +17,7 @@ final class TorchFeatures implements FeatureNetwork {
     private final int blocks;
 
     TorchFeatures(DinoConfig config, INDArray backboneParams, int blocks) {
-        this.network = new TorchDinoNetwork(config);
+        this.network = new TorchDinoNetwork(config, TorchDevice.current());
         this.blocks = blocks;
         float[] backbone = TorchArrays.floats(backboneParams);
         network.load(Arrays.copyOf(backbone, Math.toIntExact(network.layout().size())));
@@ -26,7 +26,7 @@ final class TorchFeatures implements FeatureNetwork {
     @Override
     public synchronized INDArray features(INDArray views) {
         TorchExecutor.useTaskCores();
-        return TorchArrays.inferRows(views, pixels -> network.features(pixels, blocks));
+        return TorchArrays.inferRows(views, network.device(), pixels -> network.features(pixels, blocks));
     }
 
     @Override

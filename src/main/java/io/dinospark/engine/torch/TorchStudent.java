@@ -25,16 +25,21 @@ final class TorchStudent implements LocalStudent, TorchExecutor.Resident {
     private final TorchDinoNetwork network;
     private final TorchAdamW adamw;
 
-    TorchStudent(DinoConfig config) {
+    TorchStudent(DinoConfig config, TorchDevice device) {
         this.config = config;
         this.crops = new CropLayout(config.crops().globalSize(), config.crops().localSize());
-        this.network = new TorchDinoNetwork(config);
-        this.adamw = new TorchAdamW(network.layout());
+        this.network = new TorchDinoNetwork(config, device);
+        this.adamw = new TorchAdamW(network.layout(), device);
     }
 
     @Override
     public DinoConfig config() {
         return config;
+    }
+
+    @Override
+    public TorchDevice device() {
+        return network.device();
     }
 
     void load(StudentState state) {
@@ -50,9 +55,10 @@ final class TorchStudent implements LocalStudent, TorchExecutor.Resident {
         float[] targets = TorchArrays.floats(batch.targets());
         float[] keep = TorchDinoNetwork.keepFactors(config, size, crops.views(width), new SplittableRandom(noiseSeed));
         try (PointerScope scope = new PointerScope()) {
-            Tensor keepFactors = keep == null ? null : TorchArrays.tensor(keep, size, keep.length / size);
-            Tensor logits = network.logits(TorchArrays.tensor(rows, size, width), keepFactors);
-            Tensor loss = TorchDinoLoss.loss(logits, TorchArrays.tensor(targets, size, targets.length / size),
+            TorchDevice device = network.device();
+            Tensor keepFactors = keep == null ? null : TorchArrays.tensor(device, keep, size, keep.length / size);
+            Tensor logits = network.logits(TorchArrays.tensor(device, rows, size, width), keepFactors);
+            Tensor loss = TorchDinoLoss.loss(logits, TorchArrays.tensor(device, targets, size, targets.length / size),
                     config.dino().studentTemp());
             double value = loss.item_double();
             loss.backward();

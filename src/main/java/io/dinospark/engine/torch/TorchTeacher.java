@@ -12,14 +12,19 @@ final class TorchTeacher implements TorchExecutor.Resident {
     private final TorchDinoNetwork network;
     private long version = Long.MIN_VALUE;
 
-    TorchTeacher(DinoConfig config) {
+    TorchTeacher(DinoConfig config, TorchDevice device) {
         this.config = config;
-        this.network = new TorchDinoNetwork(config);
+        this.network = new TorchDinoNetwork(config, device);
     }
 
     @Override
     public DinoConfig config() {
         return config;
+    }
+
+    @Override
+    public TorchDevice device() {
+        return network.device();
     }
 
     /** The teacher's raw logits on rows of two global crops, {@code [B, 2K]}, in inference mode. */
@@ -28,7 +33,7 @@ final class TorchTeacher implements TorchExecutor.Resident {
             network.load(TorchArrays.floats(state.params()));
             version = state.version();
         }
-        return TorchArrays.inferRows(globalCrops, crops -> network.logits(crops, null));
+        return TorchArrays.inferRows(globalCrops, network.device(), crops -> network.logits(crops, null));
     }
 
     @Override

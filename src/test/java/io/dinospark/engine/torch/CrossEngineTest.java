@@ -97,7 +97,7 @@ class CrossEngineTest {
         Floats torchRows = Floats.of(rows);
         Floats torchTargets = Floats.of(targets);
 
-        try (TorchDinoNetwork torchNet = new TorchDinoNetwork(config)) {
+        try (TorchDinoNetwork torchNet = new TorchDinoNetwork(config, TorchDevice.CPU)) {
             torchNet.load(flat);
             assertArrayEquals(flat, torchNet.params());
             try (PointerScope scope = new PointerScope()) {
@@ -151,7 +151,7 @@ class CrossEngineTest {
         }
         float[] flat = net.params().toFloatVector();
         Floats input = Floats.of(views);
-        try (TorchDinoNetwork torchNet = new TorchDinoNetwork(config); PointerScope scope = new PointerScope()) {
+        try (TorchDinoNetwork torchNet = new TorchDinoNetwork(config, TorchDevice.CPU); PointerScope scope = new PointerScope()) {
             torchNet.load(flat);
             assertClose(variantAndBlocks + " features", expected, torchNet.features(input.tensor(), blocks), FORWARD_RTOL);
         }
@@ -166,7 +166,7 @@ class CrossEngineTest {
         Floats expected = Floats.of(LastBlockAttention.of(net).clsAttention(images));
         float[] flat = net.params().toFloatVector();
         Floats input = Floats.of(images);
-        try (TorchDinoNetwork torchNet = new TorchDinoNetwork(config); PointerScope scope = new PointerScope()) {
+        try (TorchDinoNetwork torchNet = new TorchDinoNetwork(config, TorchDevice.CPU); PointerScope scope = new PointerScope()) {
             torchNet.load(flat);
             assertClose("CLS attention", expected, torchNet.lastBlockClsAttention(input.tensor()), FORWARD_RTOL);
         }

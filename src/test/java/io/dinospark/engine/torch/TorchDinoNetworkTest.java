@@ -57,7 +57,7 @@ class TorchDinoNetworkTest {
     void loadsAndReturnsParametersInLayoutOrder() {
         DinoConfig config = TestConfigs.tinyVit(2, 0.0, true);
         float[] flat = perturbedParams(config);
-        try (TorchDinoNetwork net = new TorchDinoNetwork(config); PointerScope scope = new PointerScope()) {
+        try (TorchDinoNetwork net = new TorchDinoNetwork(config, TorchDevice.CPU); PointerScope scope = new PointerScope()) {
             ParameterLayout layout = net.layout();
             assertEquals(ParameterLayout.of(config).size(), layout.size());
             assertArrayEquals(new float[Math.toIntExact(layout.size())], net.params(), "allocated as zeros");
@@ -80,7 +80,7 @@ class TorchDinoNetworkTest {
     void keepFactorsOfOneChangeNothing() {
         DinoConfig config = TestConfigs.tinyVit(2, 0.3, true);
         float[] flat = perturbedParams(config);
-        try (TorchDinoNetwork net = new TorchDinoNetwork(config); PointerScope scope = new PointerScope()) {
+        try (TorchDinoNetwork net = new TorchDinoNetwork(config, TorchDevice.CPU); PointerScope scope = new PointerScope()) {
             net.load(flat);
             Tensor rows = rows(3, CROPS.rowWidth(2), 1);
             float[] ones = new float[3 * VIEWS * DEPTH * 2];
@@ -97,7 +97,7 @@ class TorchDinoNetworkTest {
     void droppingEveryBranchOfACropLeavesOnlyItsEmbedding() {
         DinoConfig config = TestConfigs.tinyVit(2, 0.3, true);
         float[] flat = perturbedParams(config);
-        try (TorchDinoNetwork net = new TorchDinoNetwork(config); PointerScope scope = new PointerScope()) {
+        try (TorchDinoNetwork net = new TorchDinoNetwork(config, TorchDevice.CPU); PointerScope scope = new PointerScope()) {
             net.load(flat);
             Tensor rows = rows(3, CROPS.rowWidth(2), 2);
             int[][] dropped = {{0, 0}, {1, 2}}; // (row, view): a global crop and a local one
@@ -167,7 +167,7 @@ class TorchDinoNetworkTest {
     @Test
     void refusesToBeBuiltInsideAPointerScope() {
         try (PointerScope scope = new PointerScope()) {
-            assertThrows(IllegalStateException.class, () -> new TorchDinoNetwork(TestConfigs.tinyConv(2)));
+            assertThrows(IllegalStateException.class, () -> new TorchDinoNetwork(TestConfigs.tinyConv(2), TorchDevice.CPU));
         }
     }
 
@@ -176,7 +176,7 @@ class TorchDinoNetworkTest {
     void aRowOfOneGlobalCropIsOneView() {
         DinoConfig config = TestConfigs.tinyVit(2, 0.0, true);
         float[] flat = perturbedParams(config);
-        try (TorchDinoNetwork net = new TorchDinoNetwork(config); PointerScope scope = new PointerScope()) {
+        try (TorchDinoNetwork net = new TorchDinoNetwork(config, TorchDevice.CPU); PointerScope scope = new PointerScope()) {
             net.load(flat);
             Tensor teacherRows = rows(3, CROPS.rowWidth(0), 4);
             Tensor oneView = teacherRows.narrow(1, 0, CROPS.globalLength());
@@ -191,7 +191,7 @@ class TorchDinoNetworkTest {
     void rejectsInputsTheNetworkDoesNotTake() {
         DinoConfig vitConfig = TestConfigs.tinyVit(2, 0.3, true);
         DinoConfig convConfig = TestConfigs.tinyConv(2);
-        try (TorchDinoNetwork vit = new TorchDinoNetwork(vitConfig); TorchDinoNetwork conv = new TorchDinoNetwork(convConfig);
+        try (TorchDinoNetwork vit = new TorchDinoNetwork(vitConfig, TorchDevice.CPU); TorchDinoNetwork conv = new TorchDinoNetwork(convConfig, TorchDevice.CPU);
                 PointerScope scope = new PointerScope()) {
             Tensor rows = rows(2, CROPS.rowWidth(2), 6);
             Tensor views = rows.narrow(1, 0, CROPS.globalLength());
