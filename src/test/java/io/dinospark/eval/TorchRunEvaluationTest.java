@@ -40,7 +40,7 @@ class TorchRunEvaluationTest {
         new SyntheticImageSet(3, 5).write(dir.resolve("images").toString(), 8, 4, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         DinoConfig config = new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
-                new TrainConfig(10, 4, 42, 2, 1, 0, 1, "stop", "torch"), c.augment(),
+                new TrainConfig(10, 4, 42, 2, 1, 0, 1, "stop", "torch", ""), c.augment(),
                 new DataConfig(dir.resolve("images/train").toString(), "imagenet", "image", "label", "path"),
                 ConfigLoader.defaults().eval());
         String run = dir.resolve("run").toString();
