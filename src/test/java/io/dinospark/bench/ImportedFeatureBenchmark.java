@@ -15,26 +15,35 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import io.dinospark.LocalSpark;
+import io.dinospark.augment.EvaluationView;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.data.ImageCatalog;
+import io.dinospark.data.ImageDecoder;
 import io.dinospark.data.ImageLayout;
 import io.dinospark.data.ImageRef;
 import io.dinospark.data.ImageSource;
 import io.dinospark.data.SyntheticImageSet;
 import io.dinospark.engine.Engine;
+import io.dinospark.engine.FeatureNetwork;
 import io.dinospark.eval.FeatureExtractor;
 import io.dinospark.eval.FeatureModel;
 import io.dinospark.eval.TrainedRun;
 import io.dinospark.interop.WeightsExport;
 
 /**
- * Feature extraction of an imported ViT-S/16 at 224 px on {@code local[2]} (read, decode, resize and crop, the
- * backbone), beside the authors' ViT in PyTorch on the same file ({@code src/test/python/authors_vit.py bench}:
- * the forward pass on ready tensors, at 1 and 2 threads). {@code mvn test -Dtest=ImportedFeatureBenchmark
- * -Dtest.tags.excluded=none} (the comparison needs Debian's python3-torch).
+ * Feature extraction of an imported ViT-S/16 at 224 px, in three parts measured side by side in one run: the whole
+ * of it on {@code local[2]} ({@link FeatureExtractor}: read, decode, resize and crop, the backbone); the network
+ * alone in this process ({@link Engine#features} on ready views, batch 16); the preprocessing alone (read, decode,
+ * evaluation view) in one thread. Beside them the authors' ViT in PyTorch on the same file
+ * ({@code src/test/python/authors_vit.py bench}: the forward pass on ready tensors, at 1 and 2 threads).
+ * {@code mvn test -Dtest=ImportedFeatureBenchmark -Dtest.tags.excluded=none} (the comparison needs Debian's
+ * python3-torch).
  */
 @Tag("benchmark")
 class ImportedFeatureBenchmark {
@@ -70,6 +79,12 @@ class ImportedFeatureBenchmark {
         double ours = done / seconds;
         System.out.printf("dino-spark features --weights, local[2], ViT-S/16 at %d px: %d images in %.1f s = %.2f images/s%n",
                 SIZE, done, seconds, ours);
+        double network = networkImagesPerSecond(imported.teacher(1));
+        System.out.printf("the network alone, this process (Engine.features, batch %d, ready views): %.2f images/s%n",
+                BATCH, network);
+        double preprocessing = preprocessingImagesPerSecond(images.collect(), imported.config());
+        System.out.printf("preprocessing alone, one thread (read, decode, resize, crop, normalise): %.2f images/s%n",
+                preprocessing);
 
         for (int threads : new int[] {1, 2}) {
             ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/test/python/authors_vit.py", "bench",
@@ -82,8 +97,35 @@ class ImportedFeatureBenchmark {
                 throw new IllegalStateException("the PyTorch peer failed (Debian's python3-torch installed?): " + out);
             }
             double theirs = Double.parseDouble(out.substring(out.lastIndexOf(' ') + 1));
-            System.out.printf("PyTorch (authors' ViT), %d thread(s), forward only: %.2f images/s; dino-spark / PyTorch %.2fx%n",
-                    threads, theirs, ours / theirs);
+            System.out.printf("PyTorch (authors' ViT), %d thread(s), forward only: %.2f images/s; local[2] / PyTorch %.2fx,"
+                    + " network alone / PyTorch %.2fx%n", threads, theirs, ours / theirs, network / theirs);
         }
+    }
+
+    /** {@link Engine#features} on random views, after one warm-up batch: three batches timed. */
+    private static double networkImagesPerSecond(FeatureModel model) {
+        Nd4j.getRandom().setSeed(1);
+        INDArray views = Nd4j.randn(DataType.FLOAT, BATCH, 3L * SIZE * SIZE);
+        try (FeatureNetwork network = Engine.of(model.config()).features(model.config(), model.params(), model.blocks())) {
+            network.features(views);
+            int batches = 3;
+            long start = System.nanoTime();
+            for (int b = 0; b < batches; b++) {
+                network.features(views);
+            }
+            return BATCH * batches / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** What {@link FeatureExtractor} does to each image before the network, one image after another. */
+    private static double preprocessingImagesPerSecond(List<ImageRef> images, DinoConfig config) throws Exception {
+        Configuration hadoop = new Configuration();
+        EvaluationView view = new EvaluationView(SIZE, config.augment().mean(), config.augment().std());
+        float[] row = new float[view.rowWidth()];
+        long start = System.nanoTime();
+        for (ImageRef image : images) {
+            view.apply(ImageDecoder.decode(image.encoded(hadoop), image.path()), row, 0);
+        }
+        return images.size() / ((System.nanoTime() - start) / 1e9);
     }
 }
