@@ -25,7 +25,6 @@ final class TorchFeatures implements FeatureNetwork {
 
     @Override
     public synchronized INDArray features(INDArray views) {
-        TorchExecutor.useTaskCores();
         return TorchArrays.inferRows(views, pixels -> network.features(pixels, blocks));
     }
 
