@@ -41,8 +41,13 @@ final class BackboneSource {
             }
             return TrainedRun.load(choice.run, hadoop);
         }
+        return imported(choice.weights, imageSize, hadoop);
+    }
+
+    /** {@code --weights FILE} at {@code --image-size} (null: the default): the one way a command reads a file. */
+    static TrainedRun imported(String weights, Integer imageSize, Configuration hadoop) throws IOException {
         int size = imageSize != null ? imageSize : ConfigLoader.defaults().crops().globalSize();
-        return TrainedRun.imported(choice.weights, size, hadoop);
+        return TrainedRun.imported(weights, size, hadoop);
     }
 
     /** The run directory evaluation results are written under; null for imported weights (results are printed). */

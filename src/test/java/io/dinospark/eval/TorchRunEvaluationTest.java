@@ -74,8 +74,8 @@ class TorchRunEvaluationTest {
                 "last-block attention maps");
 
         var checkpoint = AttentionExport.latestCheckpoint(new org.apache.hadoop.fs.Path(run), new Configuration());
-        var written = AttentionExport.run(new AttentionExport.Request(checkpoint, false,
-                AttentionExport.imagesUnder(new org.apache.hadoop.fs.Path(dir.resolve("images/val").toString()), 2,
+        var written = AttentionExport.run(AttentionExport.Network.checkpoint(checkpoint, false, new Configuration()),
+                new AttentionExport.Request(AttentionExport.imagesUnder(new org.apache.hadoop.fs.Path(dir.resolve("images/val").toString()), 2,
                         new Configuration()), new org.apache.hadoop.fs.Path(dir.resolve("attention").toString()), 32, 0.6),
                 new Configuration());
         assertEquals(2, written.size());
