@@ -19,7 +19,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Writes the last block's CLS attention maps of a ViT checkpoint for some images as PNGs. */
+/** Writes the last block's CLS attention maps of a ViT checkpoint (or of a safetensors ViT) for some images as PNGs. */
 @Command(name = "attention", mixinStandardHelpOptions = true,
         description = {"Attention maps of a ViT checkpoint (or of imported --weights): per image, the last block's CLS attention of each head, "
                 + "their mean, and the masks keeping 60%% of the attention mass, as PNGs.",
