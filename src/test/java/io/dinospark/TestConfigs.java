@@ -42,7 +42,7 @@ public final class TestConfigs {
         TrainConfig t = config.train();
         return new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
                 new TrainConfig(t.epochs(), t.batchSizePerWorker(), seed, t.workers(), t.averagingFrequency(),
-                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(), t.engine()),
+                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(), t.engine(), t.initWeights()),
                 config.augment(), config.data(), config.eval());
     }
 
@@ -63,7 +63,7 @@ public final class TestConfigs {
                 new CropConfig(globalSize, new Range(0.4, 1.0), localCrops, localSize, new Range(0.05, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.996),
                 new OptimConfig(5e-4, 1e-6, 10, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(100, 8, 42, 1, 1, 0, 3, "stop", "dl4j"), ConfigLoader.defaults().augment(), ConfigLoader.defaults().data(),
+                new TrainConfig(100, 8, 42, 1, 1, 0, 3, "stop", "dl4j", ""), ConfigLoader.defaults().augment(), ConfigLoader.defaults().data(),
                 ConfigLoader.defaults().eval());
     }
 }

@@ -18,10 +18,11 @@ import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Attention;
 import io.dinospark.engine.Engine;
+import io.dinospark.eval.TrainedRun;
 import io.dinospark.train.Checkpoints;
 
 /**
- * Attention maps of a checkpoint's teacher (or student) for some images, written as PNGs (see {@link AttentionPngs}):
+ * Attention maps of a checkpoint's teacher (or student), or of imported weights, for some images, written as PNGs (see {@link AttentionPngs}):
  * the images are resized and centre-cropped to the global crop size and normalised as for evaluation, the last
  * block's CLS attention is taken per head, and each map is drawn at the image's size.
  */
@@ -31,16 +32,34 @@ public final class AttentionExport {
     private static final int BATCH = 32;
 
     /**
+     * Whose attention: a ViT's configuration and flat parameters (a whole network's, or the backbone's alone, which
+     * comes first in the layout), and what they are, for the log.
+     */
+    public record Network(DinoConfig config, INDArray params, String description) {
+
+        /** A checkpoint's teacher, or its student. */
+        public static Network checkpoint(Path checkpoint, boolean student, Configuration hadoop) throws IOException {
+            Checkpoints.State state = new Checkpoints(checkpoint.getParent(), hadoop, Integer.MAX_VALUE).load(checkpoint);
+            return new Network(ConfigLoader.parseRendered(state.config()),
+                    student ? state.student().params() : state.teacher(),
+                    (student ? "student" : "teacher") + " at step " + state.nextStep() + " (" + checkpoint + ")");
+        }
+
+        /** A run's teacher as evaluation loads it: imported weights ({@link TrainedRun#imported}) included. */
+        public static Network teacher(TrainedRun run) {
+            return new Network(run.config(), run.teacherParams(), "teacher at step " + run.step() + " (" + run.directory() + ")");
+        }
+    }
+
+    /**
      * What to draw and where.
      *
-     * @param checkpoint    a {@code step-N} checkpoint directory
-     * @param student       the student's parameters instead of the teacher's
      * @param images        the image files
      * @param out           the folder the per-image folders go into
      * @param minSide       pictures are enlarged (nearest, whole multiples) to at least this many pixels a side
      * @param fraction      attention mass the masks keep
      */
-    public record Request(Path checkpoint, boolean student, List<Path> images, Path out, int minSide, double fraction) {
+    public record Request(List<Path> images, Path out, int minSide, double fraction) {
     }
 
     private AttentionExport() {
@@ -57,15 +76,11 @@ public final class AttentionExport {
     }
 
     /** Writes the maps; returns the folders written, one per image. */
-    public static List<Path> run(Request request, Configuration hadoop) throws IOException {
-        Checkpoints.State state = new Checkpoints(request.checkpoint().getParent(), hadoop, Integer.MAX_VALUE)
-                .load(request.checkpoint());
-        DinoConfig config = ConfigLoader.parseRendered(state.config());
-        Attention attention = Engine.of(config).attention(config,
-                request.student() ? state.student().params() : state.teacher());
-        LOG.info("attention of the {} at step {} ({}), {} heads on a {}x{} grid of {} px patches",
-                request.student() ? "student" : "teacher", state.nextStep(), request.checkpoint(), attention.heads(),
-                attention.grid(), attention.grid(), attention.patchSize());
+    public static List<Path> run(Network network, Request request, Configuration hadoop) throws IOException {
+        DinoConfig config = network.config();
+        Attention attention = Engine.of(config).attention(config, network.params());
+        LOG.info("attention of the {}, {} heads on a {}x{} grid of {} px patches", network.description(),
+                attention.heads(), attention.grid(), attention.grid(), attention.patchSize());
 
         int size = attention.imageSize();
         int scale = Math.max(1, (request.minSide() + size - 1) / size);

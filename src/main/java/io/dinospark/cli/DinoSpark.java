@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dino-spark", mixinStandardHelpOptions = true, version = "dino-spark 0.1.0",
         description = "DINO self-supervised pretraining on Spark with DL4J.",
         subcommands = {ConfigCommand.class, PrepareCommand.class, TrainCommand.class, DemoCommand.class,
-                KnnCommand.class, LinearCommand.class, FeaturesCommand.class, AttentionCommand.class, ReportCommand.class})
+                KnnCommand.class, LinearCommand.class, FeaturesCommand.class, AttentionCommand.class, ReportCommand.class,
+                ExportCommand.class})
 public final class DinoSpark implements Runnable {
 
     /** Exit code of a configuration error (picocli uses 2 for usage errors, 1 for other failures). */

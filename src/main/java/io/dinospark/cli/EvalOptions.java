@@ -1,16 +1,17 @@
 package io.dinospark.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options every evaluation subcommand shares: which run, which images, how many at once. */
+/** The options every evaluation subcommand shares: which backbone, which images, how many at once. */
 final class EvalOptions {
 
-    @Option(names = "--run", required = true, paramLabel = "DIR",
-            description = "Run directory (any Hadoop FileSystem URI); its newest checkpoint's teacher is evaluated.")
-    String run;
+    @Mixin
+    BackboneSource source;
 
     @Option(names = "--train", paramLabel = "ROOT",
-            description = "Labelled training images, laid out as the run's data (default: the run's data.root).")
+            description = "Labelled training images, laid out as the run's data (default: the run's data.root; with --weights,"
+                    + " the default data.root, laid out as class folders).")
     String train;
 
     @Option(names = "--val", required = true, paramLabel = "ROOT",

@@ -12,19 +12,21 @@ import io.dinospark.eval.FeatureExtractor;
 import io.dinospark.eval.FeatureModel;
 import io.dinospark.eval.TrainedRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Exports a run's teacher features of a set of images, with their paths and labels, as Parquet. */
 @Command(name = "features", mixinStandardHelpOptions = true,
-        description = "Write the features of a run's newest teacher for a set of images as a Parquet table:"
+        description = "Write the features of a run's newest teacher (or of imported --weights) for a set of images as a Parquet table:"
                 + " path, label (null when unlabelled), feature (array of float).")
 final class FeaturesCommand implements Callable<Integer> {
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory (any Hadoop FileSystem URI).")
-    String run;
+    @Mixin
+    BackboneSource source;
 
     @Option(names = "--images", paramLabel = "ROOT",
-            description = "Images, laid out as the run's data; labels are optional (default: the run's data.root).")
+            description = "Images, laid out as the run's data (with --weights: class folders); labels are optional (default: the"
+                    + " run's data.root).")
     String images;
 
     @Option(names = "--out", required = true, paramLabel = "TABLE", description = "Parquet output (must not exist).")
@@ -41,7 +43,7 @@ final class FeaturesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SparkSession spark = SparkSession.builder().appName("dino-spark features").getOrCreate();
-        TrainedRun trained = TrainedRun.load(run, spark.sparkContext().hadoopConfiguration());
+        TrainedRun trained = source.load(spark.sparkContext().hadoopConfiguration());
         ImageCatalog catalog = ImageCatalog.list(spark, trained.images(images));
         Broadcast<FeatureModel> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(trained.teacher(blocks));
         long written = FeatureExport.write(spark, FeatureExtractor.extract(catalog.images(),

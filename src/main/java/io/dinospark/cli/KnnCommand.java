@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 /** Weighted k-NN of a run's teacher features against the random-init and raw-pixel baselines. */
 @Command(name = "knn", mixinStandardHelpOptions = true,
         description = {"Weighted k-NN (the paper's protocol: cosine similarity, votes exp(sim / T)) of the CLS features"
-                + " of a run's newest teacher, a randomly initialised backbone and the raw pixels; prints the table and"
-                + " writes <run>/eval/knn.json."})
+                + " of a run's newest teacher (or of imported --weights), a randomly initialised backbone and the raw"
+                + " pixels; prints the table and writes <run>/eval/knn.json (with --run)."})
 final class KnnCommand implements Callable<Integer> {
 
     @Mixin
@@ -41,7 +41,7 @@ final class KnnCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SparkSession spark = SparkSession.builder().appName("dino-spark knn").getOrCreate();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        TrainedRun run = TrainedRun.load(options.run, hadoop);
+        TrainedRun run = options.source.load(hadoop);
         LabelledSet train = LabelledSet.list(spark, run.images(options.train), "train");
         LabelledSet val = LabelledSet.list(spark, run.images(options.val), "val");
         KnnEvaluation knn = new KnnEvaluation(train, val, run.config().crops().globalSize(), run.config().augment(),
@@ -55,14 +55,16 @@ final class KnnCommand implements Callable<Integer> {
         for (FeatureModel model : models) {
             rows.addAll(knn.evaluate(model));
         }
-        var file = EvalResults.writeKnn(options.run, new EvalResults.Knn(run.step(), rows), hadoop);
-        System.out.printf("weighted k-NN (T %s) of %s at step %d: %d train, %d val images%n", temperature, options.run,
-                run.step(), train.count(), val.count());
+        System.out.printf("weighted k-NN (T %s) of %s at step %d: %d train, %d val images%n", temperature,
+                options.source.describe(), run.step(), train.count(), val.count());
         System.out.print(table(rows));
         if (baselines) {
             System.out.println(verdict(rows));
         }
-        System.out.println("written to " + file);
+        if (options.source.runDirectory() != null) {
+            var file = EvalResults.writeKnn(options.source.runDirectory(), new EvalResults.Knn(run.step(), rows), hadoop);
+            System.out.println("written to " + file);
+        }
         return 0;
     }
 

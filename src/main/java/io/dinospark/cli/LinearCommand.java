@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 /** The linear probe of a run's teacher: a linear layer on frozen features, trained on Spark. */
 @Command(name = "linear", mixinStandardHelpOptions = true,
         description = "Train a linear layer on the frozen features of a run's newest teacher (a ViT: the CLS tokens"
-                + " of its last --blocks blocks, concatenated) and print its val top-1 and top-5; writes"
-                + " <run>/eval/linear.json.")
+                + " of its last --blocks blocks, concatenated), or of imported --weights, and print its val top-1 and"
+                + " top-5; writes <run>/eval/linear.json (with --run).")
 final class LinearCommand implements Callable<Integer> {
 
     @Mixin
@@ -52,7 +52,7 @@ final class LinearCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SparkSession spark = SparkSession.builder().appName("dino-spark linear").getOrCreate();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        TrainedRun run = TrainedRun.load(options.run, hadoop);
+        TrainedRun run = options.source.load(hadoop);
         DinoConfig config = run.config();
         LabelledSet train = LabelledSet.list(spark, run.images(options.train), "train");
         LabelledSet val = LabelledSet.list(spark, run.images(options.val), "val");
@@ -63,10 +63,13 @@ final class LinearCommand implements Callable<Integer> {
                 FeatureExtractor.extract(train.images(), size, config.augment(), options.batchSize, model),
                 FeatureExtractor.extract(val.images(), size, config.augment(), options.batchSize, model),
                 LabelIndex.of(train, val), new LinearProbe.Settings(epochs, lr, linearBatchSize, workers));
-        var file = EvalResults.writeLinear(options.run, new EvalResults.Linear(run.step(), accuracy.top1(), accuracy.top5()), hadoop);
         System.out.printf("linear probe of %s at step %d (last %d block(s), %d epochs): top-1 %.2f%%, top-5 %.2f%%%n",
-                options.run, run.step(), used, epochs, 100 * accuracy.top1(), 100 * accuracy.top5());
-        System.out.println("written to " + file);
+                options.source.describe(), run.step(), used, epochs, 100 * accuracy.top1(), 100 * accuracy.top5());
+        if (options.source.runDirectory() != null) {
+            var file = EvalResults.writeLinear(options.source.runDirectory(),
+                    new EvalResults.Linear(run.step(), accuracy.top1(), accuracy.top5()), hadoop);
+            System.out.println("written to " + file);
+        }
         return 0;
     }
 }

@@ -306,7 +306,7 @@ public final class ConfigLoader {
         TrainConfig train = new TrainConfig(intAt(c, "train.epochs"), intAt(c, "train.batch_size_per_worker"),
                 longAt(c, "train.seed"), intAt(c, "train.workers"), intAt(c, "train.averaging_frequency"),
                 intAt(c, "train.checkpoint_every"), intAt(c, "train.keep_checkpoints"), stringAt(c, "train.on_non_finite"),
-                stringAt(c, "train.engine"));
+                stringAt(c, "train.engine"), stringAt(c, "train.init_weights"));
         DataConfig data = new DataConfig(stringAt(c, "data.root"), stringAt(c, "data.layout"),
                 stringAt(c, "data.bytes_column"), stringAt(c, "data.label_column"), stringAt(c, "data.path_column"));
         AugmentConfig augment = new AugmentConfig(rangeAt(c, "augment.ratio"), doubleAt(c, "augment.flip_p"),
@@ -372,6 +372,7 @@ public final class ConfigLoader {
         v.put("train.keep_checkpoints", t.keepCheckpoints());
         v.put("train.on_non_finite", t.onNonFinite());
         v.put("train.engine", t.engine());
+        v.put("train.init_weights", t.initWeights());
         v.put("augment.ratio", a.ratio());
         v.put("augment.flip_p", a.flipP());
         v.put("augment.color_jitter_p", a.colorJitterP());

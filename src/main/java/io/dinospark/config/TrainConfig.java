@@ -7,10 +7,12 @@ import java.io.Serializable;
 /**
  * Length and size of the run, the one seed every worker, epoch and image derives its own from, and how the
  * student is distributed: {@code workers} Spark tasks, each running {@code averagingFrequency} minibatches between
- * parameter averagings (1 is exactly the paper's synchronous data-parallel DINO).
+ * parameter averagings (1 is exactly the paper's synchronous data-parallel DINO). {@code initWeights}: a
+ * safetensors file under the authors' names a new run's student and teacher start from ("": the seeded
+ * initialisation).
  */
 public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int workers, int averagingFrequency,
-        int checkpointEvery, int keepCheckpoints, String onNonFinite, String engine) implements Serializable {
+        int checkpointEvery, int keepCheckpoints, String onNonFinite, String engine, String initWeights) implements Serializable {
 
     /** What a step with a non-finite loss or parameter does: stop the run, or skip to the next step's data. */
     public static final java.util.List<String> NON_FINITE_POLICIES = java.util.List.of("stop", "skip");
@@ -27,12 +29,14 @@ public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int wor
         require(keepCheckpoints > 0, "train.keep_checkpoints", keepCheckpoints, "must be > 0");
         require(NON_FINITE_POLICIES.contains(onNonFinite), "train.on_non_finite", onNonFinite, "must be stop or skip");
         require(ENGINES.contains(engine), "train.engine", engine, "must be dl4j or torch");
+        require(initWeights != null && initWeights.equals(initWeights.strip()), "train.init_weights", initWeights,
+                "must be a file's path or URI without surrounding spaces, or \"\" for none");
     }
 
     /** {@code train} with another engine. */
     public TrainConfig withEngine(String other) {
         return new TrainConfig(epochs, batchSizePerWorker, seed, workers, averagingFrequency, checkpointEvery,
-                keepCheckpoints, onNonFinite, other);
+                keepCheckpoints, onNonFinite, other, initWeights);
     }
 
     /** Images per step, over all workers: the total batch the learning rate scales with. */

@@ -55,6 +55,9 @@ public interface Engine {
      */
     FeatureNetwork features(DinoConfig config, INDArray backboneParams, int blocks);
 
-    /** The last block's attention of the ViT backbone of a network with flat parameters {@code networkParams}. */
-    Attention attention(DinoConfig config, INDArray networkParams);
+    /**
+     * The last block's attention of a ViT backbone: {@code params} are a whole network's flat parameters, or the
+     * backbone's alone (they come first in {@link io.dinospark.model.ParameterLayout}); the rest is not read.
+     */
+    Attention attention(DinoConfig config, INDArray params);
 }

@@ -9,11 +9,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.data.ImageSource;
+import io.dinospark.interop.ImportedWeights;
 import io.dinospark.train.Checkpoints;
 
 /**
  * A run directory as evaluation sees it: the configuration and teacher of its newest checkpoint, and the step
- * it was taken at.
+ * it was taken at; or an imported backbone ({@link ImportedWeights}) standing in for one.
+ *
+ * @param directory     the run directory, or the imported file
+ * @param teacherParams the teacher's flat parameters ({@link io.dinospark.model.ParameterLayout}): the whole
+ *                      network's, or (imported) the backbone's alone, which comes first in the layout
  */
 public record TrainedRun(String directory, DinoConfig config, long step, INDArray teacherParams) {
 
@@ -21,6 +26,18 @@ public record TrainedRun(String directory, DinoConfig config, long step, INDArra
     public static TrainedRun load(String directory, Configuration hadoop) throws IOException {
         Checkpoints.Teacher teacher = new Checkpoints(new Path(directory), hadoop, 1).latestTeacher();
         return new TrainedRun(directory, ConfigLoader.parseRendered(teacher.config()), teacher.step(), teacher.params());
+    }
+
+    /**
+     * A safetensors file under the authors' names as a run: the architecture its names and shapes imply, evaluated
+     * at {@code imageSize} pixels (position embeddings resampled to that grid), the rest of the configuration the
+     * defaults; the step is the file's metadata's, or 0.
+     */
+    public static TrainedRun imported(String file, int imageSize, Configuration hadoop) throws IOException {
+        Path path = new Path(file);
+        ImportedWeights weights = ImportedWeights.read(path.getFileSystem(hadoop), path);
+        DinoConfig config = weights.evaluationConfig(imageSize);
+        return new TrainedRun(file, config, weights.step(), weights.backboneParams(config));
     }
 
     /** The run's teacher backbone, reading its last {@code blocks} blocks. */

@@ -45,7 +45,7 @@ public final class LocalDinoLoop {
         this.engine = Engine.of(config);
         this.schedules = new Schedules(config.optim(), config.dino(), config.train().epochs(), stepsPerEpoch,
                 config.train().batchSizePerWorker());
-        StudentState start = engine.initialStudent(config);
+        StudentState start = StartingStudent.of(engine, config, new org.apache.hadoop.conf.Configuration());
         this.student = engine.localStudent(config, start);
         this.ema = new EmaTeacher(start.params());
         this.center = Center.zeros(config.model().outDim());

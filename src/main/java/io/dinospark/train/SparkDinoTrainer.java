@@ -68,7 +68,8 @@ public final class SparkDinoTrainer {
         }
         this.schedules = new Schedules(config.optim(), config.dino(), t.epochs(), stepsPerEpoch, t.imagesPerStep());
         Engine engine = Engine.of(config);
-        StudentState start = checkpoint.map(Checkpoints.State::student).orElseGet(() -> engine.initialStudent(config));
+        StudentState start = checkpoint.map(Checkpoints.State::student)
+                .orElseGet(() -> StartingStudent.of(engine, config, spark.sparkContext().hadoopConfiguration()));
         this.student = engine.studentTrainer(sc, config, start);
         this.teacher = new EmaTeacher(checkpoint.map(Checkpoints.State::teacher).orElse(start.params()));
         this.center = checkpoint.map(c -> Center.of(c.center())).orElseGet(() -> Center.zeros(config.model().outDim()));

@@ -86,8 +86,8 @@ class AttentionExportTest {
         List<org.apache.hadoop.fs.Path> files = images(2);
         org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(run, "attention");
 
-        List<org.apache.hadoop.fs.Path> written = AttentionExport.run(new AttentionExport.Request(
-                AttentionExport.latestCheckpoint(run, hadoop), false, files, out, 224, 0.6), hadoop);
+        List<org.apache.hadoop.fs.Path> written = AttentionExport.run(AttentionExport.Network.checkpoint(
+                AttentionExport.latestCheckpoint(run, hadoop), false, hadoop), new AttentionExport.Request(files, out, 224, 0.6), hadoop);
 
         assertEquals(2, written.size());
         Path first = dir.resolve("run/attention/00-shirt-0");
@@ -146,14 +146,14 @@ class AttentionExportTest {
 
         org.apache.hadoop.fs.Path notOne = hadoopPath(Files.createDirectories(dir.resolve("run/checkpoints/step-1")));
         IOException bad = assertThrows(IOException.class, () -> AttentionExport.run(
-                new AttentionExport.Request(notOne, false, images(1), run, 224, 0.6), hadoop));
+                AttentionExport.Network.checkpoint(notOne, false, hadoop), new AttentionExport.Request(images(1), run, 224, 0.6), hadoop));
         assertTrue(bad.getMessage().contains("not a checkpoint"), bad.getMessage());
 
         Files.delete(dir.resolve("run/checkpoints/step-1"));
         checkpoint(TestConfigs.tinyConv(2), null);
         org.apache.hadoop.fs.Path conv = AttentionExport.latestCheckpoint(run, hadoop);
         IllegalArgumentException notVit = assertThrows(IllegalArgumentException.class, () -> AttentionExport.run(
-                new AttentionExport.Request(conv, false, images(1), run, 224, 0.6), hadoop));
+                AttentionExport.Network.checkpoint(conv, false, hadoop), new AttentionExport.Request(images(1), run, 224, 0.6), hadoop));
         assertTrue(notVit.getMessage().contains("need a ViT backbone"), notVit.getMessage());
 
         IOException noImages = assertThrows(IOException.class,

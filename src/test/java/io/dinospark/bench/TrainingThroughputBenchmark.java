@@ -89,7 +89,7 @@ class TrainingThroughputBenchmark {
     private double plainLoop(DinoConfig preset) throws IOException {
         int batch = preset.train().workers() * preset.train().batchSizePerWorker();
         DinoConfig config = new DinoConfig(preset.model(), preset.crops(), preset.dino(), preset.optim(),
-                new TrainConfig(preset.train().epochs(), batch, preset.train().seed(), 1, 1, 0, 1, "stop", preset.train().engine()),
+                new TrainConfig(preset.train().epochs(), batch, preset.train().seed(), 1, 1, 0, 1, "stop", preset.train().engine(), ""),
                 preset.augment(), new DataConfig("unused", "imagenet", "image", "label", "path"), preset.eval());
         List<ImageRef> images = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir.resolve("train"))) {

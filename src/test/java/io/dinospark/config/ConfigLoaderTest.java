@@ -25,7 +25,7 @@ class ConfigLoaderTest {
                 new CropConfig(224, new Range(0.4, 1.0), 8, 96, new Range(0.05, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.996),
                 new OptimConfig(5e-4, 1e-6, 10, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(100, 64, 0, 1, 1, 0, 3, "stop", "torch"),
+                new TrainConfig(100, 64, 0, 1, 1, 0, 3, "stop", "torch", ""),
                 new AugmentConfig(new Range(0.75, 4.0 / 3), 0.5, 0.8, 0.4, 0.4, 0.2, 0.1, 0.2, 1.0, 0.1, 0.5,
                         new Range(0.1, 2.0), 0.2, 128, List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225)),
                 new DataConfig("data/train", "imagenet", "image", "label", "path"),
@@ -98,7 +98,7 @@ class ConfigLoaderTest {
     @Test
     void everyKeyHasADescriptionAndItsDefault() {
         List<ConfigLoader.KeyHelp> keys = ConfigLoader.describeKeys();
-        assertEquals(67, keys.size());
+        assertEquals(68, keys.size());
         for (ConfigLoader.KeyHelp key : keys) {
             assertFalse(key.description().isBlank(), key.key());
             assertFalse(key.defaultValue().isBlank(), key.key());

@@ -40,7 +40,7 @@ class TorchRunEvaluationTest {
         new SyntheticImageSet(3, 5).write(dir.resolve("images").toString(), 8, 4, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         DinoConfig config = new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
-                new TrainConfig(10, 4, 42, 2, 1, 0, 1, "stop", "torch"), c.augment(),
+                new TrainConfig(10, 4, 42, 2, 1, 0, 1, "stop", "torch", ""), c.augment(),
                 new DataConfig(dir.resolve("images/train").toString(), "imagenet", "image", "label", "path"),
                 ConfigLoader.defaults().eval());
         String run = dir.resolve("run").toString();
@@ -74,8 +74,8 @@ class TorchRunEvaluationTest {
                 "last-block attention maps");
 
         var checkpoint = AttentionExport.latestCheckpoint(new org.apache.hadoop.fs.Path(run), new Configuration());
-        var written = AttentionExport.run(new AttentionExport.Request(checkpoint, false,
-                AttentionExport.imagesUnder(new org.apache.hadoop.fs.Path(dir.resolve("images/val").toString()), 2,
+        var written = AttentionExport.run(AttentionExport.Network.checkpoint(checkpoint, false, new Configuration()),
+                new AttentionExport.Request(AttentionExport.imagesUnder(new org.apache.hadoop.fs.Path(dir.resolve("images/val").toString()), 2,
                         new Configuration()), new org.apache.hadoop.fs.Path(dir.resolve("attention").toString()), 32, 0.6),
                 new Configuration());
         assertEquals(2, written.size());

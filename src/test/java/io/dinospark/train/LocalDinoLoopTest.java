@@ -34,7 +34,7 @@ class LocalDinoLoopTest {
         return new DinoConfig(model, new CropConfig(16, new Range(0.4, 1.0), 2, 8, new Range(0.1, 0.4)),
                 new DistillationConfig(0.1, 0.04, 0.04, 0, 0.9, 0.99),
                 new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(EPOCHS, BATCH, 7, 1, 1, 0, 3, "stop", "dl4j"), ConfigLoader.defaults().augment(),
+                new TrainConfig(EPOCHS, BATCH, 7, 1, 1, 0, 3, "stop", "dl4j", ""), ConfigLoader.defaults().augment(),
                 ConfigLoader.defaults().data(), ConfigLoader.defaults().eval());
     }
 

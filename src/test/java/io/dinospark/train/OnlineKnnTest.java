@@ -34,7 +34,7 @@ class OnlineKnnTest {
         new SyntheticImageSet(3, 1).write(dir.resolve("images").toString(), 8, 4, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         return new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(2, 4, 42, 2, 1, 0, 2, "stop", "dl4j"), c.augment(),
+                new TrainConfig(2, 4, 42, 2, 1, 0, 2, "stop", "dl4j", ""), c.augment(),
                 new DataConfig(dir.resolve("images/train").toString(), "imagenet", "image", "label", "path"),
                 new EvalConfig(2, valRoot, 20, 9, 5));
     }

@@ -37,7 +37,7 @@ class SparkDinoTrainerTest {
         new SyntheticImageSet(3, 1).write(root.toString(), 8, 0, 0, false);
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         OptimConfig optim = new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1);
-        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite, engine),
+        return new DinoConfig(c.model(), c.crops(), c.dino(), optim, new TrainConfig(epochs, 4, 42, 2, 1, 2, 2, onNonFinite, engine, ""),
                 c.augment(), new DataConfig(root.resolve("train").toString(), "imagenet", "image", "label", "path"),
                 c.eval());
     }
@@ -120,7 +120,7 @@ class SparkDinoTrainerTest {
         }
         DinoConfig c = TestConfigs.tinyConv(2, true); // the BatchNorm head: statistics over the one image's crops
         DinoConfig config = new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(5e-3, 1e-5, 0, 0.04, 0.4, 3.0, 0),
-                new TrainConfig(1, 2, 42, 2, 1, 0, 1, "stop", engine), c.augment(),
+                new TrainConfig(1, 2, 42, 2, 1, 0, 1, "stop", engine, ""), c.augment(),
                 new DataConfig(images.toString(), "imagenet", "image", "label", "path"), c.eval());
         SparkDinoTrainer trainer = new SparkDinoTrainer(LocalSpark.get(), config);
         INDArray before = trainer.studentParams().dup();

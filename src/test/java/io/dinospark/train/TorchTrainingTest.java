@@ -40,7 +40,7 @@ class TorchTrainingTest {
         }
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         return new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(5e-3, 1e-5, 1, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(2, 4, 42, workers, 1, 2, 3, "stop", "torch"), c.augment(),
+                new TrainConfig(2, 4, 42, workers, 1, 2, 3, "stop", "torch", ""), c.augment(),
                 new DataConfig(dir.resolve("images/train").toString(), "imagenet", "image", "label", "path"),
                 ConfigLoader.defaults().eval());
     }

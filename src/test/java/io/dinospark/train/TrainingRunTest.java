@@ -40,7 +40,7 @@ class TrainingRunTest {
         }
         DinoConfig c = TestConfigs.tinyVit(2, 0.1, true);
         return new DinoConfig(c.model(), c.crops(), c.dino(), new OptimConfig(lr, 1e-5, 1, 0.04, 0.4, 3.0, 1),
-                new TrainConfig(2, 4, 42, 2, 1, checkpointEvery, keepCheckpoints, "stop", "dl4j"), c.augment(),
+                new TrainConfig(2, 4, 42, 2, 1, checkpointEvery, keepCheckpoints, "stop", "dl4j", ""), c.augment(),
                 new DataConfig(dir.resolve("images/train").toString(), "imagenet", "image", "label", "path"), eval);
     }
 

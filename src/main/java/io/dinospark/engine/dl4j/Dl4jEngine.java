@@ -2,9 +2,11 @@ package io.dinospark.engine.dl4j;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Attention;
@@ -16,6 +18,7 @@ import io.dinospark.engine.StudentState;
 import io.dinospark.engine.StudentTrainer;
 import io.dinospark.model.DinoNetwork;
 import io.dinospark.model.LastBlockAttention;
+import io.dinospark.model.ParameterLayout;
 import io.dinospark.teacher.TeacherState;
 
 /**
@@ -55,9 +58,11 @@ public final class Dl4jEngine implements Engine {
     }
 
     @Override
-    public Attention attention(DinoConfig config, INDArray networkParams) {
+    public Attention attention(DinoConfig config, INDArray params) {
         MultiLayerNetwork network = new MultiLayerNetwork(DinoNetwork.configuration(config));
-        network.init(networkParams, true);
+        INDArray whole = Nd4j.zeros(DataType.FLOAT, 1, ParameterLayout.of(config).size()); // the head's stay zero: never read
+        whole.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, params.length())).assign(params.reshape(-1));
+        network.init(whole, false);
         return LastBlockAttention.of(network);
     }
 

@@ -4,7 +4,7 @@ import java.util.function.UnaryOperator;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AbstractTensor;
-import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.InferenceMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -46,14 +46,16 @@ final class TorchArrays {
     }
 
     /**
-     * {@code f} applied to {@code input} (on {@code device}) without gradients, its tensors freed when it returns:
-     * the result's values as rows, {@code [B, n / B]} for an input of {@code B} rows. Outside any {@code PointerScope}.
+     * {@code f} applied to {@code input} (on {@code device}) in libtorch's inference mode (no gradients, no autograd
+     * bookkeeping), with {@link TorchExecutor#useThreads}, its tensors freed when it returns: the result's values as
+     * rows, {@code [B, n / B]} for an input of {@code B} rows. Outside any {@code PointerScope}.
      */
     static INDArray inferRows(INDArray input, TorchDevice device, UnaryOperator<Tensor> f) {
         long[] shape = input.shape();
         float[] in = floats(input);
         float[] out;
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+        TorchExecutor.useThreads();
+        try (PointerScope scope = new PointerScope(); InferenceMode inference = new InferenceMode()) {
             out = values(f.apply(tensor(device, in, shape)));
         }
         return array(out, shape[0], out.length / shape[0]);

@@ -1,5 +1,7 @@
 package io.dinospark.engine.torch;
 
+import java.util.Arrays;
+
 import org.bytedeco.pytorch.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -14,7 +16,7 @@ final class TorchAttention implements Attention {
     private final int imageSize;
     private final TorchDinoNetwork network;
 
-    TorchAttention(DinoConfig config, INDArray networkParams) {
+    TorchAttention(DinoConfig config, INDArray params) {
         if (!config.model().arch().isVit()) {
             throw new IllegalArgumentException("attention maps need a ViT backbone (model.arch = vit, vit_tiny, "
                     + "vit_small or vit_base); this run's is " + config.model().arch().configName());
@@ -22,7 +24,8 @@ final class TorchAttention implements Attention {
         this.model = config.model();
         this.imageSize = config.crops().globalSize();
         this.network = new TorchDinoNetwork(config, TorchDevice.current());
-        network.load(TorchArrays.floats(networkParams));
+        // A backbone's parameters alone are padded with the head's, zero: never read.
+        network.load(Arrays.copyOf(TorchArrays.floats(params), Math.toIntExact(network.layout().size())));
     }
 
     @Override

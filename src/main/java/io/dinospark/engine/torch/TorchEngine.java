@@ -61,7 +61,7 @@ public final class TorchEngine implements Engine {
     }
 
     @Override
-    public Attention attention(DinoConfig config, INDArray networkParams) {
-        return new TorchAttention(config, networkParams);
+    public Attention attention(DinoConfig config, INDArray params) {
+        return new TorchAttention(config, params);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.function.BiFunction;
 
 import org.apache.spark.TaskContext;
+import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.pytorch.global.torch;
 
 import io.dinospark.config.DinoConfig;
@@ -14,7 +15,8 @@ import io.dinospark.config.DinoConfig;
  * at the same time, which keep their tensors between steps and only load new parameters (a student every step, a
  * teacher when the broadcast version changes). A task borrows networks on its own device ({@link TorchDevice}), so
  * tasks of one executor on different GPUs never share one. Inside a Spark task libtorch uses the task's cores
- * ({@code spark.task.cpus}), so concurrent tasks do not oversubscribe the executor.
+ * ({@code spark.task.cpus}), so concurrent tasks do not oversubscribe the executor; OpenBLAS runs on the calling
+ * thread alone (see {@link #useThreads}).
  */
 final class TorchExecutor {
 
@@ -25,8 +27,17 @@ final class TorchExecutor {
     private TorchExecutor() {
     }
 
-    /** Sets libtorch's threads to a task's cores, once per JVM, when called inside a Spark task. */
-    static synchronized void useTaskCores() {
+    /**
+     * Before libtorch computes: OpenBLAS on one thread, and, once per JVM when called inside a Spark task, libtorch's
+     * threads set to the task's cores. OpenBLAS (one pthreads build for libtorch and ND4J) otherwise wakes a pool of
+     * its own for every matrix product, and libtorch's attention kernel calls it from each of its OpenMP threads at
+     * once: the calls queue on OpenBLAS's lock while its idle threads spin. Measured on 2 cores (ViT-S/16, batch 16):
+     * attention took 8-14 s of a 11-18 s forward, 0.2-0.3 s with OpenBLAS on one thread; every matrix product was
+     * faster too. libtorch parallelises the rest itself, and the values no longer depend on the machine's cores.
+     * The setting is OpenBLAS's, for the whole JVM: ND4J's products after it run on one thread as well.
+     */
+    static synchronized void useThreads() {
+        openblas.blas_set_num_threads(1);
         TaskContext task = TaskContext.get();
         if (!threadsSet && task != null) {
             torch.set_num_threads(Math.max(1, task.cpus()));
@@ -63,7 +74,7 @@ final class TorchExecutor {
 
         /** A network for {@code config} on the calling task's device, to be given back with {@link #release}. */
         T borrow(DinoConfig config) {
-            useTaskCores();
+            useThreads();
             TorchDevice device = TorchDevice.current();
             synchronized (idle) {
                 for (var it = idle.iterator(); it.hasNext();) {

@@ -8,8 +8,9 @@ import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.FeatureNetwork;
 
 /**
- * A run's backbone on libtorch in inference mode, on the device of the task (or JVM) that builds it. The network holds the whole DINO network's parameters; only the
- * backbone's are set (the head's stay zero: features never reach it).
+ * A run's backbone on libtorch in inference mode, on the device of the task (or JVM) that builds it. The network
+ * holds the whole DINO network's parameters; only the backbone's are set (the head's stay zero: features never reach
+ * it).
  */
 final class TorchFeatures implements FeatureNetwork {
 
@@ -25,7 +26,6 @@ final class TorchFeatures implements FeatureNetwork {
 
     @Override
     public synchronized INDArray features(INDArray views) {
-        TorchExecutor.useTaskCores();
         return TorchArrays.inferRows(views, network.device(), pixels -> network.features(pixels, blocks));
     }
 
