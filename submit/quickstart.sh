@@ -17,8 +17,9 @@ elif [ ! -d "$fashion_mnist" ]; then
   [ "$(id -u)" = 0 ] || sudo="sudo -n"
   if command -v apt-get > /dev/null && { [ -z "$sudo" ] || sudo -n true 2> /dev/null; }; then
     echo "quickstart: installing Debian's dataset-fashion-mnist (30 MB), the main job's data"
-    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist; } > /dev/null; then
-      echo "quickstart: could not install dataset-fashion-mnist; training on the synthetic set instead"
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist; } > /dev/null 2>&1; then
+      echo "quickstart: could not install dataset-fashion-mnist (apt-get install dataset-fashion-mnist says why);"
+      echo "training on the synthetic set instead"
     fi
   else
     echo "quickstart: dataset-fashion-mnist is missing and this user cannot install it (needs apt-get and root or"
