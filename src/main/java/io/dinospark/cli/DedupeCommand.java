@@ -70,9 +70,10 @@ final class DedupeCommand implements Callable<Integer> {
             description = "lsh: hash tables (more: fewer pairs missed, more proposed). Default: ${DEFAULT-VALUE}.")
     int hashTables;
 
-    @Option(names = "--bucket-length", defaultValue = "0.05", paramLabel = "L",
-            description = "lsh: bucket length on the unit-length features (longer: fewer pairs missed, more proposed). Default: ${DEFAULT-VALUE}.")
-    double bucketLength;
+    @Option(names = "--bucket-length", paramLabel = "L",
+            description = "lsh: bucket length on the unit-length features (longer: fewer pairs missed, more proposed)."
+                    + " Default: 2 d / sqrt(D), d the threshold's distance sqrt(2 - 2 cos), D the feature's dimensions.")
+    Double bucketLength;
 
     @Option(names = "--seed", defaultValue = "0", description = "lsh: the hash functions' seed. Default: ${DEFAULT-VALUE}.")
     long seed;

@@ -53,13 +53,20 @@ public final class NearDuplicates {
         DataTypes.createStructField("b", DataTypes.StringType, false),
         DataTypes.createStructField("similarity", DataTypes.FloatType, false)});
 
-    /** Spark ML's LSH settings. */
-    public record Lsh(int hashTables, double bucketLength, long seed) {
+    /**
+     * Spark ML's LSH settings.
+     *
+     * @param bucketLength null: {@code 2 d / sqrt(D)} for the threshold's distance {@code d} and features of {@code D}
+     *                     dimensions. A random unit projection moves two unit vectors at distance {@code d} apart by
+     *                     about {@code d / sqrt(D)}, so such a pair shares a bucket of this length in about 60% of the
+     *                     hash tables; 10 tables miss one pair in 10,000.
+     */
+    public record Lsh(int hashTables, Double bucketLength, long seed) {
         public Lsh {
             if (hashTables <= 0) {
                 throw new IllegalArgumentException("--hash-tables must be > 0, got " + hashTables);
             }
-            if (!(bucketLength > 0)) {
+            if (bucketLength != null && !(bucketLength > 0)) {
                 throw new IllegalArgumentException("--bucket-length must be > 0, got " + bucketLength);
             }
         }
@@ -136,12 +143,18 @@ public final class NearDuplicates {
             return RowFactory.create(f.id(), f.path(), normalised(f.feature()));
         }), schema).persist(StorageLevel.MEMORY_AND_DISK());
         long n = vectors.count();
-        BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setInputCol("v").setOutputCol("hashes")
-                .setNumHashTables(settings.hashTables()).setBucketLength(settings.bucketLength()).setSeed(settings.seed())
-                .fit(vectors);
+        if (n == 0) {
+            throw new IllegalArgumentException("no image of the set could be read");
+        }
         double distance = Math.sqrt(Math.max(0, 2 - 2 * threshold));
-        LOG.info("LSH near-duplicate search: {} images, {} hash tables, bucket length {}, distance < {} (cosine >= {})", n,
-                settings.hashTables(), settings.bucketLength(), distance, threshold);
+        int dimensions = vectors.first().<Vector>getAs(2).size();
+        double bucketLength = settings.bucketLength() != null ? settings.bucketLength()
+                : 2 * Math.max(distance, 1e-3) / Math.sqrt(dimensions);
+        BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setInputCol("v").setOutputCol("hashes")
+                .setNumHashTables(settings.hashTables()).setBucketLength(bucketLength).setSeed(settings.seed())
+                .fit(vectors);
+        LOG.info("LSH near-duplicate search: {} images of {} dimensions, {} hash tables, bucket length {}, distance < {}"
+                + " (cosine >= {})", n, dimensions, settings.hashTables(), bucketLength, distance, threshold);
         Dataset<Row> hashed = model.transform(vectors).persist(StorageLevel.MEMORY_AND_DISK());
         // The join keeps distances below its threshold; a hair more lets the exact re-scoring decide the boundary.
         Dataset<?> candidates = model.approxSimilarityJoin(hashed, hashed, distance * (1 + 1e-6) + 1e-9, "distance")

@@ -76,7 +76,7 @@ class NearDuplicatesTest {
     void lshAgreesWithTheExactSearch() {
         NearDuplicates dedupe = new NearDuplicates(THRESHOLD);
         Map<List<String>, Float> exact = pairs(dedupe.exact(features, 10));
-        Map<List<String>, Float> lsh = pairs(dedupe.lsh(LocalSpark.get(), features, new NearDuplicates.Lsh(8, 0.05, 3)));
+        Map<List<String>, Float> lsh = pairs(dedupe.lsh(LocalSpark.get(), features, new NearDuplicates.Lsh(10, null, 3)));
         assertEquals(exact.keySet(), lsh.keySet());
         exact.forEach((pair, s) -> assertEquals(s, lsh.get(pair), 1e-5, pair.toString()));
     }
@@ -90,7 +90,9 @@ class NearDuplicatesTest {
         assertTrue(e.getMessage().contains("--threshold (a cosine similarity) must be in (0, 1], got 1.5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates(0.9).exact(features, 1));
         assertTrue(e.getMessage().contains("--k"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates.Lsh(0, 1, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates.Lsh(0, 1.0, 0));
         assertTrue(e.getMessage().contains("--hash-tables must be > 0, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates.Lsh(3, -1.0, 0));
+        assertTrue(e.getMessage().contains("--bucket-length must be > 0, got -1.0"), e.getMessage());
     }
 }

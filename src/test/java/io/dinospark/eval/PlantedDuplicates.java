@@ -22,13 +22,13 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * duplicates beside it: the same bytes, the image re-encoded as a JPEG of quality 75, and a crop of {@code 1 -
  * 2 x margin} of each side (PNG). Each group (an original and its duplicates) is {@code 4 x 3 / 2 = 6} pairs.
  */
-final class PlantedDuplicates {
+public final class PlantedDuplicates {
 
     private PlantedDuplicates() {
     }
 
     /** Writes the set to {@code out} (one flat folder) and returns its planted pairs, paths sorted within a pair. */
-    static Set<List<String>> plant(Path source, Path out, int every, double margin) throws IOException {
+    public static Set<List<String>> plant(Path source, Path out, int every, double margin) throws IOException {
         Files.createDirectories(out);
         List<Path> images;
         try (Stream<Path> files = Files.walk(source)) {
