@@ -66,6 +66,11 @@ final class RetrieveCommand implements Callable<Integer> {
             description = "The scores go to <run>/eval/NAME.json. Default: ${DEFAULT-VALUE}.")
     String result;
 
+    @Option(names = "--whitening", paramLabel = "ROOT",
+            description = "Images (a third set, e.g. distractors) to learn the reference's copy-detection whitening on, for"
+                    + " each features; applied to queries and database alike (default: none).")
+    String whitening;
+
     @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
             description = "Images per feature-extraction batch on an executor. Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -86,7 +91,7 @@ final class RetrieveCommand implements Callable<Integer> {
                 ? GroundTruth.sameClass(databaseImages.images(), database)
                 : GroundTruthFile.read(truth.file, queries, database, hadoop);
         ImageRetrieval retrieval = new ImageRetrieval(queryImages.images(), databaseImages.images(),
-                run.config().crops().globalSize(), run.config().augment(), batchSize, k);
+                whitening == null ? null : ImageCatalog.list(spark, run.images(whitening)).images(), run.config().crops().globalSize(), run.config().augment(), batchSize, k);
         List<ImageRetrieval.Ranking> rankings = new ArrayList<>();
         List<GroundTruth.Row> rows = new ArrayList<>();
         for (var model : models) {

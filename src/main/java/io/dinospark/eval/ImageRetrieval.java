@@ -61,6 +61,7 @@ public final class ImageRetrieval {
 
     private final JavaRDD<ImageRef> queries;
     private final JavaRDD<ImageRef> database;
+    private final JavaRDD<ImageRef> whiteningSet;
     private final int viewSize;
     private final AugmentConfig augment;
     private final int batchSize;
@@ -70,14 +71,17 @@ public final class ImageRetrieval {
      * @param viewSize the evaluation view's side (the run's global crop size)
      * @param augment  the run's normalisation (mean, std)
      * @param k        database images kept per query
+     * @param whiteningSet images a {@link Whitening} of each features is learned on, applied to queries and database
+     *                 alike; null for none
      */
-    public ImageRetrieval(JavaRDD<ImageRef> queries, JavaRDD<ImageRef> database, int viewSize, AugmentConfig augment,
-            int batchSize, int k) {
+    public ImageRetrieval(JavaRDD<ImageRef> queries, JavaRDD<ImageRef> database, JavaRDD<ImageRef> whiteningSet,
+            int viewSize, AugmentConfig augment, int batchSize, int k) {
         if (k <= 0) {
             throw new IllegalArgumentException("--k (database images per query) must be > 0, got " + k);
         }
         this.queries = queries;
         this.database = database;
+        this.whiteningSet = whiteningSet;
         this.viewSize = viewSize;
         this.augment = augment;
         this.batchSize = batchSize;
@@ -89,20 +93,33 @@ public final class ImageRetrieval {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(database.context());
         Broadcast<FeatureModel> features = sc.broadcast(model);
         Broadcast<INDArray> queryFeatures = null;
+        Broadcast<Whitening> whitening = null;
         try {
             List<ImageFeature> found = FeatureExtractor.extract(queries, viewSize, augment, batchSize, features).collect();
             if (found.isEmpty()) {
                 throw new IllegalArgumentException("no query image could be read");
             }
+            JavaRDD<ImageFeature> databaseFeatures = FeatureExtractor.extract(database, viewSize, augment, batchSize, features);
+            if (whiteningSet != null) {
+                Whitening learned = Whitening.learn(FeatureExtractor.extract(whiteningSet, viewSize, augment, batchSize, features));
+                LOG.info("{}: whitening of {} dimensions learned, {} eigenvalues raised to the floor", model.name(),
+                        learned.dimensions(), learned.floored());
+                found = found.stream().map(learned::apply).toList();
+                whitening = sc.broadcast(learned);
+                Broadcast<Whitening> w = whitening;
+                databaseFeatures = databaseFeatures.map(f -> w.value().apply(f));
+            }
             LOG.info("{}: {} query features; searching the database for the top {} of each", model.name(), found.size(), k);
             queryFeatures = sc.broadcast(KnnSearch.normalizeRows(KnnSearch.matrix(found)));
-            Neighbours neighbours = KnnSearch.search(
-                    FeatureExtractor.extract(database, viewSize, augment, batchSize, features), null, queryFeatures, k);
+            Neighbours neighbours = KnnSearch.search(databaseFeatures, null, queryFeatures, k);
             List<Image> queryImages = found.stream().map(f -> new Image(f.path(), f.label())).toList();
             return new Ranking(model.name(), queryImages, neighbours, rankedImages(sc, neighbours));
         } finally {
             if (queryFeatures != null) {
                 queryFeatures.destroy();
+            }
+            if (whitening != null) {
+                whitening.destroy();
             }
             features.destroy();
         }

@@ -96,6 +96,23 @@ class RetrieveCommandTest {
     }
 
     @Test
+    void withWhiteningLearnedOnAThirdSetTheQueriesAreStillFoundAtRankOne() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String name : valNames()) {
+            lines.add("{\"query\": \"" + name + "\", \"positives\": [\"" + name + "\"]}");
+        }
+        Path truth = Files.write(dir.resolve("self-white.jsonl"), lines);
+        String[] result = run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
+                "--database", dir.resolve("images/val").toString(), "--whitening", dir.resolve("images/train").toString(),
+                "--features", "teacher", "--k", "3", "--ground-truth", truth.toString(), "--result", "self-white",
+                "--out", dir.resolve("self-white-table").toString());
+        assertEquals("0", result[0], result[1]);
+        EvalResults.Retrieval scores = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                dir.resolve("run/eval/self-white.json").toFile(), EvalResults.Retrieval.class);
+        assertEquals(1.0, scores.rows().get(0).map(), 1e-12, scores.toString());
+    }
+
+    @Test
     void sameClassRetrievalOfThePixelsIsAboveChance() throws Exception {
         String[] result = run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
                 "--database", dir.resolve("images/train").toString(), "--features", "raw-pixels", "--k", "24",
