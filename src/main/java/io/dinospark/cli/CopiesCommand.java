@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Writes a copy-detection benchmark (originals, attacked copies, distractors, ground truth) from any image set. */
 @Command(name = "copies", mixinStandardHelpOptions = true,
         description = {"Write a copy-detection benchmark from any image set, as Copydays \"strong\": a seeded choice of originals"
-                + " (OUT/database/originals), copies of each under one to three attacks (crop 10-80% of the area, rotation,"
+                + " (OUT/database/originals), copies of each under one to three attacks (crop 10-80%% of the area, rotation,"
                 + " flip, colour change, blur, overlaid text or shape, JPEG quality 3-75: OUT/queries/copies), distractors"
                 + " from another set (OUT/database/distractors), OUT/ground-truth.jsonl for retrieve --ground-truth and"
                 + " OUT/copies.tsv (copy, original, source, attacks). Deterministic from --seed."})

@@ -2,6 +2,7 @@ package io.dinospark.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +21,8 @@ import io.dinospark.eval.PlantedDuplicates;
  * a crop of 96% of each side; the features of the run {@code -Dbench.run} (its teacher), its random-init backbone and
  * the raw pixels; exact and LSH. Recall: planted pairs found / planted pairs, in all and for the pairs of an original
  * and its copy, JPEG or crop; other pairs: pairs found that were not planted (the set's own near-duplicates, or
- * false); for LSH, the share of the exact search's pairs (the row above) it found. {@code mvn test -Dtest=DedupeBenchmark -Dtest.tags.excluded=none
+ * false); for LSH, the share of the exact search's pairs (the row above) it found. {@code -Dbench.rows=
+ * features:method:threshold,...} chooses the rows. {@code mvn test -Dtest=DedupeBenchmark -Dtest.tags.excluded=none
  * -Dbench.run=RUN}.
  */
 @Tag("benchmark")
@@ -39,10 +41,9 @@ class DedupeBenchmark {
                 planted.size(), run);
         System.out.println("| features | method | threshold | seconds | pairs | recall | copy | JPEG | crop | other pairs"
                 + " | of the exact pairs |");
-        String[][] runs = {
-            {"teacher", "exact", "0.99"}, {"teacher", "lsh", "0.99"}, {"teacher", "exact", "0.995"},
-            {"random-init", "exact", "0.99"}, {"raw-pixels", "exact", "0.95"}, {"raw-pixels", "lsh", "0.95"},
-            {"raw-pixels", "exact", "0.99"}};
+        String[][] runs = Arrays.stream(System.getProperty("bench.rows", "teacher:exact:0.99,teacher:lsh:0.99,"
+                + "teacher:exact:0.995,random-init:exact:0.99,raw-pixels:exact:0.99,raw-pixels:lsh:0.99").split(","))
+                .map(row -> row.split(":")).toArray(String[][]::new);
         Set<List<String>> exact = Set.of();
         int i = 0;
         for (String[] r : runs) {
