@@ -85,7 +85,7 @@ final class DedupeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Method chosen = parse(method);
-        NearDuplicates dedupe = new NearDuplicates(threshold);
+        NearDuplicates dedupe = new NearDuplicates(threshold, k);
         NearDuplicates.Lsh lsh = new NearDuplicates.Lsh(hashTables, bucketLength, seed);
         SparkSession spark = SparkSession.builder().appName("dino-spark dedupe").getOrCreate();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -104,7 +104,7 @@ final class DedupeCommand implements Callable<Integer> {
                 run.config().augment(), batchSize, broadcast).persist(StorageLevel.MEMORY_AND_DISK());
         LOG.info("dedupe: {} features of {} images extracted in {} s", model.name(), extracted.count(),
                 (System.nanoTime() - start) / 1_000_000_000L);
-        JavaRDD<Row> pairs = chosen == Method.EXACT ? dedupe.exact(extracted, k) : dedupe.lsh(spark, extracted, lsh);
+        JavaRDD<Row> pairs = chosen == Method.EXACT ? dedupe.exact(extracted) : dedupe.lsh(spark, extracted, lsh);
         long written = NearDuplicates.write(spark, pairs, out);
         extracted.unpersist();
         broadcast.destroy();

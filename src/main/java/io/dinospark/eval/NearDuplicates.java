@@ -73,20 +73,25 @@ public final class NearDuplicates {
     }
 
     private final double threshold;
+    private final int k;
 
-    /** @param threshold the least cosine similarity of a pair, in (0, 1] */
-    public NearDuplicates(double threshold) {
+    /**
+     * @param threshold the least cosine similarity of a pair, in (0, 1]
+     * @param k         the exact search's images looked at per image, itself included
+     */
+    public NearDuplicates(double threshold, int k) {
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold (a cosine similarity) must be in (0, 1], got " + threshold);
         }
-        this.threshold = threshold;
-    }
-
-    /** The pairs by the exact search, {@code k} nearest images looked at per image (itself included). */
-    public JavaRDD<Row> exact(JavaRDD<ImageFeature> features, int k) {
         if (k < 2) {
             throw new IllegalArgumentException("--k (images looked at per image, itself included) must be >= 2, got " + k);
         }
+        this.threshold = threshold;
+        this.k = k;
+    }
+
+    /** The pairs by the exact search, the {@code k} nearest images looked at per image. */
+    public JavaRDD<Row> exact(JavaRDD<ImageFeature> features) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(features.context());
         List<ImageFeature> all = features.collect();
         if (all.isEmpty()) {

@@ -60,7 +60,7 @@ class NearDuplicatesTest {
 
     @Test
     void theExactSearchFindsEveryPlantedPairAndNoOther() {
-        Map<List<String>, Float> found = pairs(new NearDuplicates(THRESHOLD).exact(features, 10));
+        Map<List<String>, Float> found = pairs(new NearDuplicates(THRESHOLD, 10).exact(features));
         assertEquals(36, planted.size());
         planted = new HashSet<>(planted);
         Set<List<String>> missed = new HashSet<>(planted);
@@ -74,8 +74,8 @@ class NearDuplicatesTest {
 
     @Test
     void lshAgreesWithTheExactSearch() {
-        NearDuplicates dedupe = new NearDuplicates(THRESHOLD);
-        Map<List<String>, Float> exact = pairs(dedupe.exact(features, 10));
+        NearDuplicates dedupe = new NearDuplicates(THRESHOLD, 10);
+        Map<List<String>, Float> exact = pairs(dedupe.exact(features));
         Map<List<String>, Float> lsh = pairs(dedupe.lsh(LocalSpark.get(), features, new NearDuplicates.Lsh(10, null, 3)));
         assertEquals(exact.keySet(), lsh.keySet());
         exact.forEach((pair, s) -> assertEquals(s, lsh.get(pair), 1e-5, pair.toString()));
@@ -84,11 +84,11 @@ class NearDuplicatesTest {
     @Test
     void aSmallKKeepsTheClosestAndBadSettingsAreRefused() {
         // k 2: each image looks at one other, so a group of four keeps at least its closest pairs, never a false one.
-        Map<List<String>, Float> found = pairs(new NearDuplicates(THRESHOLD).exact(features, 2));
+        Map<List<String>, Float> found = pairs(new NearDuplicates(THRESHOLD, 2).exact(features));
         assertTrue(planted.containsAll(found.keySet()) && found.size() >= 6 && found.size() < planted.size(), found.toString());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates(1.5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates(1.5, 10));
         assertTrue(e.getMessage().contains("--threshold (a cosine similarity) must be in (0, 1], got 1.5"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates(0.9).exact(features, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates(0.9, 1));
         assertTrue(e.getMessage().contains("--k"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new NearDuplicates.Lsh(0, 1.0, 0));
         assertTrue(e.getMessage().contains("--hash-tables must be > 0, got 0"), e.getMessage());
