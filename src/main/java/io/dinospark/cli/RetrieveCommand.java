@@ -90,6 +90,10 @@ final class RetrieveCommand implements Callable<Integer> {
         GroundTruth groundTruth = truth == null ? null : truth.sameClass
                 ? GroundTruth.sameClass(databaseImages.images(), database)
                 : GroundTruthFile.read(truth.file, queries, database, hadoop);
+        if (groundTruth instanceof GroundTruthFile file) { // before any feature is computed
+            file.check(queryImages.images().map(r -> new ImageRetrieval.Image(r.path(), r.label())).collect(),
+                    databaseImages.images());
+        }
         ImageRetrieval retrieval = new ImageRetrieval(queryImages.images(), databaseImages.images(),
                 whitening == null ? null : ImageCatalog.list(spark, run.images(whitening)).images(), run.config().crops().globalSize(), run.config().augment(), batchSize, k);
         List<ImageRetrieval.Ranking> rankings = new ArrayList<>();
@@ -97,9 +101,6 @@ final class RetrieveCommand implements Callable<Integer> {
         for (var model : models) {
             ImageRetrieval.Ranking ranking = retrieval.rank(model);
             rankings.add(ranking);
-            if (groundTruth instanceof GroundTruthFile file && rankings.size() == 1) {
-                file.check(ranking.queries(), databaseImages.images());
-            }
             if (groundTruth != null) {
                 rows.add(groundTruth.score(ranking));
             }

@@ -111,9 +111,8 @@ public final class GroundTruthFile implements GroundTruth {
     }
 
     /**
-     * Checks the file against the images: every query has a line, and every image the file names is in the
-     * database. A line whose query is not among {@code queries} (an unreadable image, a subset) is left out, with a
-     * warning.
+     * Checks the file against the images listed: every query has a line, and every image the file names is in the
+     * database. A line whose query is not among {@code queries} (a subset) is left out, with a warning.
      */
     public void check(List<Image> queries, JavaRDD<ImageRef> database) {
         Set<String> seen = new HashSet<>();
@@ -126,7 +125,7 @@ public final class GroundTruthFile implements GroundTruth {
             seen.add(name);
         }
         if (seen.size() < positives.size()) {
-            LOG.warn("{} of the {} queries of {} are not among the {} query images read; they are left out",
+            LOG.warn("{} of the {} queries of {} are not among the {} query images; they are left out",
                     positives.size() - seen.size(), positives.size(), file, queries.size());
         }
         Set<String> named = new HashSet<>();
