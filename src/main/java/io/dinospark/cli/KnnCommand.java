@@ -46,10 +46,10 @@ final class KnnCommand implements Callable<Integer> {
         LabelledSet val = LabelledSet.list(spark, run.images(options.val), "val");
         KnnEvaluation knn = new KnnEvaluation(train, val, run.config().crops().globalSize(), run.config().augment(),
                 options.batchSize, ks, temperature);
-        List<FeatureModel> models = new ArrayList<>(List.of(run.teacher(1)));
+        List<FeatureModel> models = new ArrayList<>(List.of(run.features(FeatureModel.TEACHER)));
         if (baselines) {
-            models.add(FeatureModel.randomInit(run.config(), 1));
-            models.add(FeatureModel.rawPixels());
+            models.add(run.features(FeatureModel.RANDOM_INIT));
+            models.add(run.features(FeatureModel.RAW_PIXELS));
         }
         List<KnnEvaluation.Row> rows = new ArrayList<>();
         for (FeatureModel model : models) {

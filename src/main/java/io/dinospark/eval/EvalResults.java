@@ -15,13 +15,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * A run's evaluation results, {@code <run>/eval/}, as the {@code report} command reads them:
  * {@code knn.json} = {@code {"checkpointStep": N, "rows": [{"features", "k", "top1", "top5"}, ...]}} and
- * {@code linear.json} = {@code {"checkpointStep": N, "top1": ..., "top5": ...}}; accuracies are fractions.
+ * {@code linear.json} = {@code {"checkpointStep": N, "top1": ..., "top5": ...}} and {@code retrieval.json} (or
+ * another name) = {@code {"checkpointStep", "groundTruth", "k", "queries", "database", "rows": [{"features", "map",
+ * "precisionAt1", "precisionAt5", "precisionAt10", "queriesScored"}, ...]}}; accuracies are fractions.
  */
 public final class EvalResults {
 
     public static final String DIRECTORY = "eval";
     public static final String KNN_FILE = "knn.json";
     public static final String LINEAR_FILE = "linear.json";
+    /** {@code retrieve}'s result file unless its {@code --result} names another. */
+    public static final String RETRIEVAL_NAME = "retrieval";
 
     /** {@code eval/knn.json}. */
     public record Knn(long checkpointStep, List<KnnEvaluation.Row> rows) {
@@ -29,6 +33,11 @@ public final class EvalResults {
 
     /** {@code eval/linear.json}. */
     public record Linear(long checkpointStep, double top1, double top5) {
+    }
+
+    /** {@code eval/retrieval.json}: the top {@code k} of each query scored against the ground truth. */
+    public record Retrieval(long checkpointStep, String groundTruth, int k, long queries, long database,
+            List<GroundTruth.Row> rows) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +51,21 @@ public final class EvalResults {
 
     public static Path writeLinear(String runDirectory, Linear result, Configuration hadoop) throws IOException {
         return write(runDirectory, LINEAR_FILE, result, hadoop);
+    }
+
+    /** Writes {@code eval/<name>.json}. */
+    public static Path writeRetrieval(String runDirectory, String name, Retrieval result, Configuration hadoop)
+            throws IOException {
+        return write(runDirectory, checkName(name) + ".json", result, hadoop);
+    }
+
+    /** {@code name} if it can name a result file {@code eval/<name>.json}; an error naming it otherwise. */
+    public static String checkName(String name) {
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("a result name is letters, digits, '-' and '_' (it names eval/<name>.json),"
+                    + " got '" + name + "'");
+        }
+        return name;
     }
 
     public static Knn readKnn(String runDirectory, Configuration hadoop) throws IOException {

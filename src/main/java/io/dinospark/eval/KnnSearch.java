@@ -44,6 +44,8 @@ public final class KnnSearch {
     /**
      * The {@code k} nearest training images of each query by cosine similarity.
      *
+     * @param labels  the classes the training images' labels are numbered by; null when they have none (each
+     *                neighbour's label is then {@link Neighbours#NO_LABEL}: retrieval by a ground-truth file)
      * @param queries the queries' features, {@code [Q, D]}, rows L2-normalised
      */
     public static Neighbours search(JavaRDD<ImageFeature> train, Broadcast<LabelIndex> labels,
@@ -55,7 +57,7 @@ public final class KnnSearch {
             while (features.hasNext()) {
                 chunk.add(features.next());
                 if (chunk.size() == TRAIN_CHUNK || !features.hasNext()) {
-                    offerChunk(table, q, chunk, labels.value());
+                    offerChunk(table, q, chunk, labels == null ? null : labels.value());
                     chunk.clear();
                 }
             }
@@ -69,7 +71,7 @@ public final class KnnSearch {
         for (int i = 0; i < ids.length; i++) {
             ImageFeature f = chunk.get(i);
             ids[i] = Math.toIntExact(f.id());
-            classes[i] = labels.of(f.label());
+            classes[i] = labels == null ? Neighbours.NO_LABEL : labels.of(f.label());
         }
         INDArray train = normalizeRows(matrix(chunk));
         if (train.columns() != queries.columns()) {

@@ -11,6 +11,9 @@ import java.util.Arrays;
  */
 public final class Neighbours implements Serializable {
 
+    /** The label of a neighbour found without class labels. */
+    public static final int NO_LABEL = -1;
+
     private final int queries;
     private final int k;
     private final float[] similarity;

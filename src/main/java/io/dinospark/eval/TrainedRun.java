@@ -45,6 +45,20 @@ public record TrainedRun(String directory, DinoConfig config, long step, INDArra
         return FeatureModel.backbone(FeatureModel.TEACHER, config, teacherParams, blocks);
     }
 
+    /**
+     * The features a result names: {@code teacher} (this run's), {@code random-init} (the backbone a new run of this
+     * configuration starts from) or {@code raw-pixels}; the feature is the last block's.
+     */
+    public FeatureModel features(String name) {
+        return switch (name) {
+            case FeatureModel.TEACHER -> teacher(1);
+            case FeatureModel.RANDOM_INIT -> FeatureModel.randomInit(config, 1);
+            case FeatureModel.RAW_PIXELS -> FeatureModel.rawPixels();
+            default -> throw new IllegalArgumentException("features '" + name + "' are not one of "
+                    + FeatureModel.TEACHER + ", " + FeatureModel.RANDOM_INIT + ", " + FeatureModel.RAW_PIXELS);
+        };
+    }
+
     /** The images at {@code root}, laid out as the run's training data; {@code null}: the training data itself. */
     public ImageSource images(String root) {
         ImageSource training = ImageSource.of(config.data());

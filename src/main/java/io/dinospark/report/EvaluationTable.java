@@ -1,38 +1,87 @@
 package io.dinospark.report;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.dinospark.eval.EvalResults;
 import io.dinospark.eval.KnnEvaluation;
 
-/** The evaluation results of a run ({@link EvalResults}) as table rows; a file not there yet gives no rows. */
+/**
+ * The evaluation results of a run ({@link EvalResults}) as the report shows them: k-NN and linear probe as table
+ * rows, each retrieval result ({@code retrieve}'s {@code eval/<name>.json}) as its own table, and any other
+ * {@code eval/*.json} as its text. A file not there yet gives nothing.
+ */
 public final class EvaluationTable {
 
     /** One result: how it was measured, and top-1/top-5 as fractions. */
     public record Row(String method, String features, String k, long checkpointStep, double top1, double top5) {
     }
 
+    /** A retrieval result file and what it holds. */
+    public record Retrieval(String file, EvalResults.Retrieval result) {
+    }
+
+    /** A result file the report has no table for, as its text. */
+    public record Other(String file, String text) {
+    }
+
+    /** Everything under {@code eval/}. */
+    public record Results(List<Row> rows, List<Retrieval> retrievals, List<Other> others) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private EvaluationTable() {
     }
 
-    public static List<Row> read(FileSystem fs, Path run) throws IOException {
+    public static Results read(FileSystem fs, Path run) throws IOException {
         List<Row> rows = new ArrayList<>();
+        List<Retrieval> retrievals = new ArrayList<>();
+        List<Other> others = new ArrayList<>();
         String dir = run.toString();
-        if (fs.exists(EvalResults.file(dir, EvalResults.KNN_FILE))) {
-            EvalResults.Knn knn = EvalResults.readKnn(dir, fs.getConf());
-            for (KnnEvaluation.Row r : knn.rows()) {
-                rows.add(new Row("k-NN", r.features(), Integer.toString(r.k()), knn.checkpointStep(), r.top1(), r.top5()));
+        Path eval = new Path(run, EvalResults.DIRECTORY);
+        FileStatus[] files = fs.exists(eval) ? fs.listStatus(eval, p -> p.getName().endsWith(".json")) : new FileStatus[0];
+        Arrays.sort(files, Comparator.comparing(f -> f.getPath().getName()));
+        for (FileStatus file : files) {
+            String name = file.getPath().getName();
+            switch (name) {
+                case EvalResults.KNN_FILE -> {
+                    EvalResults.Knn knn = EvalResults.readKnn(dir, fs.getConf());
+                    for (KnnEvaluation.Row r : knn.rows()) {
+                        rows.add(new Row("k-NN", r.features(), Integer.toString(r.k()), knn.checkpointStep(), r.top1(), r.top5()));
+                    }
+                }
+                case EvalResults.LINEAR_FILE -> {
+                    EvalResults.Linear linear = EvalResults.readLinear(dir, fs.getConf());
+                    rows.add(new Row("linear", "teacher", "", linear.checkpointStep(), linear.top1(), linear.top5()));
+                }
+                default -> {
+                    String text = readText(fs, file.getPath());
+                    try {
+                        retrievals.add(new Retrieval(name, JSON.readValue(text, EvalResults.Retrieval.class)));
+                    } catch (IOException notRetrieval) {
+                        others.add(new Other(name, text));
+                    }
+                }
             }
         }
-        if (fs.exists(EvalResults.file(dir, EvalResults.LINEAR_FILE))) {
-            EvalResults.Linear linear = EvalResults.readLinear(dir, fs.getConf());
-            rows.add(new Row("linear", "teacher", "", linear.checkpointStep(), linear.top1(), linear.top5()));
+        return new Results(rows, retrievals, others);
+    }
+
+    private static String readText(FileSystem fs, Path file) throws IOException {
+        try (InputStream in = fs.open(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        return rows;
     }
 }

@@ -38,21 +38,43 @@ final class ReportPage {
         }
     }
 
-    void evaluation(List<EvaluationTable.Row> rows) {
+    void evaluation(EvaluationTable.Results results) {
         body.append("<h2>Evaluation</h2>\n");
-        if (rows.isEmpty()) {
-            body.append("<p>No eval/knn.json or eval/linear.json in the run directory yet.</p>\n");
+        List<EvaluationTable.Row> rows = results.rows();
+        if (rows.isEmpty() && results.retrievals().isEmpty() && results.others().isEmpty()) {
+            body.append("<p>No eval/*.json in the run directory yet (knn, linear, retrieve write them).</p>\n");
             return;
         }
-        body.append("<table>\n<tr><th>method</th><th>features</th><th>k</th><th>checkpoint step</th>"
-                + "<th>top-1</th><th>top-5</th></tr>\n");
-        for (EvaluationTable.Row r : rows) {
-            body.append("<tr><td>").append(escape(r.method())).append("</td><td>").append(escape(r.features()))
-                    .append("</td><td>").append(escape(r.k())).append("</td><td>")
-                    .append(r.checkpointStep() < 0 ? "" : Long.toString(r.checkpointStep())).append("</td><td>")
-                    .append(percent(r.top1())).append("</td><td>").append(percent(r.top5())).append("</td></tr>\n");
+        if (!rows.isEmpty()) {
+            body.append("<table>\n<tr><th>method</th><th>features</th><th>k</th><th>checkpoint step</th>"
+                    + "<th>top-1</th><th>top-5</th></tr>\n");
+            for (EvaluationTable.Row r : rows) {
+                body.append("<tr><td>").append(escape(r.method())).append("</td><td>").append(escape(r.features()))
+                        .append("</td><td>").append(escape(r.k())).append("</td><td>")
+                        .append(r.checkpointStep() < 0 ? "" : Long.toString(r.checkpointStep())).append("</td><td>")
+                        .append(percent(r.top1())).append("</td><td>").append(percent(r.top5())).append("</td></tr>\n");
+            }
+            body.append("</table>\n");
         }
-        body.append("</table>\n");
+        for (EvaluationTable.Retrieval r : results.retrievals()) {
+            var result = r.result();
+            body.append("<h3>Retrieval: ").append(escape(r.file())).append("</h3>\n<p>")
+                    .append(result.queries()).append(" queries, ").append(result.database()).append(" database images, top ")
+                    .append(result.k()).append(", ground truth ").append(escape(result.groundTruth())).append(", checkpoint step ")
+                    .append(result.checkpointStep()).append("</p>\n<table>\n<tr><th>features</th><th>mAP</th><th>mP@1</th>"
+                            + "<th>mP@5</th><th>mP@10</th><th>queries scored</th></tr>\n");
+            for (var row : result.rows()) {
+                body.append("<tr><td>").append(escape(row.features())).append("</td><td>").append(percent(row.map()))
+                        .append("</td><td>").append(percent(row.precisionAt1())).append("</td><td>")
+                        .append(percent(row.precisionAt5())).append("</td><td>").append(percent(row.precisionAt10()))
+                        .append("</td><td>").append(row.queriesScored()).append("</td></tr>\n");
+            }
+            body.append("</table>\n");
+        }
+        for (EvaluationTable.Other other : results.others()) {
+            body.append("<h3>").append(escape(other.file())).append("</h3>\n<pre>").append(escape(other.text()))
+                    .append("</pre>\n");
+        }
     }
 
     void attention(List<AttentionImage> images) {

@@ -94,6 +94,10 @@ class RunReportTest {
         Files.writeString(run.resolve("metrics.jsonl"), String.join("\n", metricsLines(3)) + "\n");
         Files.createDirectories(run.resolve("eval"));
         Files.writeString(run.resolve("eval/linear.json"), "{\"checkpointStep\": 3, \"top1\": 0.655, \"top5\": 0.9}");
+        Files.writeString(run.resolve("eval/copies.json"), "{\"checkpointStep\": 3, \"groundTruth\": \"gt.jsonl\", \"k\": 20,"
+                + " \"queries\": 314, \"database\": 10157, \"rows\": [{\"features\": \"teacher\", \"map\": 0.4321,"
+                + " \"precisionAt1\": 0.5, \"precisionAt5\": 0.25, \"precisionAt10\": 0.125, \"queriesScored\": 314}]}");
+        Files.writeString(run.resolve("eval/finetune.json"), "{\"top1\": 0.9}");
 
         RunReport.Written written = report();
 
@@ -101,6 +105,10 @@ class RunReportTest {
         assertFalse(written.plots().contains("online-k-nn-accuracy.png"), "no k-NN fields, no k-NN plot");
         String html = Files.readString(run.resolve("report/index.html"));
         assertTrue(html.contains("<td>linear</td>") && html.contains("65.5%"), html);
+        assertTrue(html.contains("Retrieval: copies.json") && html.contains("314 queries, 10157 database images, top 20")
+                && html.contains("<td>43.2%</td><td>50.0%</td><td>25.0%</td><td>12.5%</td><td>314</td>"), "the retrieval table");
+        assertTrue(html.contains("<h3>finetune.json</h3>\n<pre>{&quot;top1&quot;: 0.9}</pre>"),
+                "a result file without a table, as its text");
         assertTrue(html.contains("No online k-NN in the metrics"));
         assertTrue(html.contains("No config.conf"));
         assertTrue(html.contains("dino-spark attention --run"), "says how to make attention maps");
