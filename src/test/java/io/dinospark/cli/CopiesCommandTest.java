@@ -43,7 +43,7 @@ class CopiesCommandTest {
     @BeforeAll
     static void writeImages() throws Exception {
         LocalSpark.get();
-        new SyntheticImageSet(3, 7).write(dir.resolve("images").toString(), 8, 4, false);
+        new SyntheticImageSet(3, 7).write(dir.resolve("images").toString(), 8, 4, 0, false);
     }
 
     private static String[] run(String... args) {

@@ -36,7 +36,7 @@ class DedupeCommandTest {
     @BeforeAll
     static void plant() throws Exception {
         LocalSpark.get();
-        new SyntheticImageSet(3, 7).write(dir.resolve("images").toString(), 10, 0, false);
+        new SyntheticImageSet(3, 7).write(dir.resolve("images").toString(), 10, 0, 0, false);
         planted = new HashSet<>(PlantedDuplicates.plant(dir.resolve("images/train"), dir.resolve("planted"), 5, 0.02));
         DinoConfig config = TestConfigs.tinyConv(2);
         var network = DinoNetwork.create(config);

@@ -4,20 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
-
-import javax.imageio.ImageIO;
 
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.dinospark.BrightnessClasses;
 import io.dinospark.LocalSpark;
 import io.dinospark.TestConfigs;
 import io.dinospark.config.ConfigLoader;
@@ -30,26 +26,9 @@ class KnnEvaluationTest {
     @TempDir
     static Path dir;
 
-    /** 3 classes of 12 train and 6 val images each, told apart by their brightness: visible to any feature. */
     @BeforeAll
     static void writeImages() throws IOException {
-        SplittableRandom rng = new SplittableRandom(7);
-        for (String split : List.of("train", "val")) {
-            for (int label = 0; label < 3; label++) {
-                Path folder = Files.createDirectories(dir.resolve("images/" + split + "/class" + label));
-                for (int i = 0; i < (split.equals("train") ? 12 : 6); i++) {
-                    BufferedImage image = new BufferedImage(20 + rng.nextInt(12), 20 + rng.nextInt(12),
-                            BufferedImage.TYPE_INT_RGB);
-                    for (int y = 0; y < image.getHeight(); y++) {
-                        for (int x = 0; x < image.getWidth(); x++) {
-                            int grey = 40 + 80 * label + rng.nextInt(-30, 31);
-                            image.setRGB(x, y, grey << 16 | grey << 8 | grey);
-                        }
-                    }
-                    ImageIO.write(image, "png", folder.resolve(i + ".png").toFile());
-                }
-            }
-        }
+        BrightnessClasses.write(dir.resolve("images"), 3, 12, 6, 7);
     }
 
     private static LabelledSet set(String split) {

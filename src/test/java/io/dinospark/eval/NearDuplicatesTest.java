@@ -39,7 +39,7 @@ class NearDuplicatesTest {
 
     @BeforeAll
     static void plantAndExtract() throws Exception {
-        new SyntheticImageSet(3, 7).write(dir.resolve("images").toString(), 10, 0, false);
+        new SyntheticImageSet(3, 7).write(dir.resolve("images").toString(), 10, 0, 0, false);
         planted = PlantedDuplicates.plant(dir.resolve("images/train"), dir.resolve("planted"), 5, 0.02);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(LocalSpark.get().sparkContext());
         ImageCatalog catalog = ImageCatalog.list(LocalSpark.get(), ImageSource.files("file:" + dir.resolve("planted"),
