@@ -36,7 +36,7 @@ public final class BrightnessClasses {
                             image.setRGB(x, y, grey << 16 | grey << 8 | grey);
                         }
                     }
-                    ImageIO.write(image, "png", root.resolve(split).resolve("class" + label).resolve(i + ".png").toFile());
+                    ImageIO.write(image, "png", folder.resolve(i + ".png").toFile());
                 }
             }
         }

@@ -73,7 +73,10 @@ public final class FashionMnist {
         return writer.finish(CLASS_FOLDERS);
     }
 
-    /** The first {@code limit} images (0: all but the held-out ones) to {@code split}, the next {@code holdout} to holdout/. */
+    /**
+     * The first {@code limit} images (0: all but the held-out ones) to {@code split}, the next {@code holdout} to
+     * {@code holdout/}.
+     */
     private static void convert(FileSystem fs, Path source, String prefix, String split, int limit, int holdout,
             ImageSetWriter writer) throws IOException {
         Path imagesFile = imagesFile(source, prefix);
@@ -104,7 +107,8 @@ public final class FashionMnist {
                 int label = readLabel(labels, labelsFile, i, count);
                 BufferedImage image = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
                 image.getRaster().setDataElements(0, 0, cols, rows, pixels);
-                writer.write(i < n ? split : WrittenImageSet.HOLDOUT, CLASS_FOLDERS.get(label), i + ".png", ImageSetWriter.png(image));
+                writer.write(i < n ? split : WrittenImageSet.HOLDOUT, CLASS_FOLDERS.get(label), i + ".png",
+                        ImageSetWriter.png(image));
             }
         }
     }

@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * augmentations keep: one shape (disc, square, triangle, ring, cross) with one texture (plain, stripes, checks,
  * dots), drawn at the scale of the shape. Everything those augmentations vary is a nuisance drawn anew for every
  * image: the brightness and faint tint of the shape and of its softly graded background (with a contrast between
- * them that survives greyscale), the shape's position, size and rotation. Images have random, mostly non-square sizes (sides
- * within 3:4) and are written alternately as JPEG and PNG, so a run meets both decoders. Everything is
+ * them that survives greyscale), the shape's position, size and rotation. Images have random, mostly non-square
+ * sizes (sides within 3:4) and are written alternately as JPEG and PNG, so a run meets both decoders. Everything is
  * deterministic from the seed.
  */
 public final class SyntheticImageSet {

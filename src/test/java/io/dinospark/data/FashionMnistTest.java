@@ -117,7 +117,7 @@ class FashionMnistTest {
         assertEquals(1, limited.images(WrittenImageSet.HOLDOUT));
         assertEquals(List.of("holdout/0-tshirt_top/1.png", "train/9-ankle_boot/0.png", "val/7-sneaker/0.png"),
                 files(out));
-        // With no limit, train keeps all but the held-out images; a re-run without a holdout keeps it apart.
+        // With no limit, train keeps all but the held-out images.
         WrittenImageSet all = FashionMnist.write(source.toString(), out.toString(), 0, 2, false);
         assertEquals(1, all.images("train"));
         assertEquals(2, all.images(WrittenImageSet.HOLDOUT));
