@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -16,7 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.dinospark.LocalSpark;
 import io.dinospark.TestConfigs;
-import io.dinospark.config.ConfigLoader;
-import io.dinospark.config.DinoConfig;
 import io.dinospark.data.SyntheticImageSet;
 import io.dinospark.eval.EvalResults;
-import io.dinospark.model.DinoNetwork;
-import io.dinospark.train.Checkpoints;
-import picocli.CommandLine;
 
 /** copies: deterministic, every copy traced to its original, the Copydays strong family, evaluated by retrieve. */
 class CopiesCommandTest {
@@ -46,15 +38,9 @@ class CopiesCommandTest {
         new SyntheticImageSet(3, 7).write(dir.resolve("images").toString(), 8, 4, 0, false);
     }
 
-    private static String[] run(String... args) {
-        CommandLine cli = DinoSpark.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        return new String[] {String.valueOf(cli.execute(args)), err.toString()};
-    }
 
     private static String[] copies(String out, long seed) {
-        return run("copies", "--images", dir.resolve("images/train").toString(), "--originals", "12", "--copies-per-original",
+        return Commands.run("copies", "--images", dir.resolve("images/train").toString(), "--originals", "12", "--copies-per-original",
                 "3", "--distractors", dir.resolve("images/val").toString(), "--distractor-count", "10", "--seed",
                 Long.toString(seed), "--out", dir.resolve(out).toString());
     }
@@ -125,14 +111,9 @@ class CopiesCommandTest {
     @Test
     void retrieveScoresTheCopiesAgainstTheirOriginals() throws Exception {
         assertEquals("0", copies("bench", 2)[0]);
-        DinoConfig config = TestConfigs.tinyConv(2);
-        var network = DinoNetwork.create(config);
-        new Checkpoints(new org.apache.hadoop.fs.Path(dir.resolve("run").toString()), new Configuration(), 1)
-                .save(new Checkpoints.State(1, TestConfigs.state(network), network.params(),
-                        network.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).dup(),
-                        ConfigLoader.render(config)));
+        Commands.writeRun(dir.resolve("run"), TestConfigs.tinyConv(2), 1);
         Path bench = dir.resolve("bench");
-        String[] result = run("retrieve", "--run", dir.resolve("run").toString(), "--queries", bench.resolve("queries").toString(),
+        String[] result = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", bench.resolve("queries").toString(),
                 "--database", bench.resolve("database").toString(), "--ground-truth", bench.resolve("ground-truth.jsonl").toString(),
                 "--k", "20", "--features", "raw-pixels", "--result", "copies", "--out", dir.resolve("copies-table").toString());
         assertEquals("0", result[0], result[1]);
@@ -146,10 +127,10 @@ class CopiesCommandTest {
 
     @Test
     void badArgumentsAreErrorsNamingThem() {
-        String[] parquet = run("copies", "--images", dir.toString(), "--layout", "parquet", "--out", dir.resolve("x").toString());
+        String[] parquet = Commands.run("copies", "--images", dir.toString(), "--layout", "parquet", "--out", dir.resolve("x").toString());
         assertEquals("1", parquet[0]);
         assertTrue(parquet[1].contains("--layout imagenet, flat or index, got parquet"), parquet[1]);
-        String[] none = run("copies", "--images", dir.resolve("images/train").toString(), "--originals", "0", "--out",
+        String[] none = Commands.run("copies", "--images", dir.resolve("images/train").toString(), "--originals", "0", "--out",
                 dir.resolve("y").toString());
         assertEquals("1", none[0]);
         assertTrue(none[1].contains("need --originals > 0"), none[1]);

@@ -18,17 +18,10 @@ class DinoSparkTest {
     @TempDir
     Path dir;
 
-    private static String[] run(String... args) {
-        CommandLine cli = DinoSpark.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new String[] {String.valueOf(code), err.toString()};
-    }
 
     @Test
     void prepareWritesASyntheticImagenetTree() throws Exception {
-        String[] result = run("prepare", "--dataset", "synthetic", "--out", dir.toString(), "--classes", "3",
+        String[] result = Commands.run("prepare", "--dataset", "synthetic", "--out", dir.toString(), "--classes", "3",
                 "--train-per-class", "2", "--val-per-class", "1", "--index");
         assertEquals("0", result[0], result[1]);
         try (var classes = Files.list(dir.resolve("train"))) {
@@ -39,11 +32,11 @@ class DinoSparkTest {
 
     @Test
     void aBadDatasetNameAndABadConfigKeyAreClearErrors() {
-        String[] dataset = run("prepare", "--dataset", "cifar", "--out", dir.toString());
+        String[] dataset = Commands.run("prepare", "--dataset", "cifar", "--out", dir.toString());
         assertEquals("2", dataset[0]);
         assertTrue(dataset[1].contains("'cifar' is not a dataset"), dataset[1]);
 
-        String[] config = run("config", "optim.lrr=1");
+        String[] config = Commands.run("config", "optim.lrr=1");
         assertEquals(String.valueOf(DinoSpark.CONFIG_ERROR), config[0]);
         assertTrue(config[1].contains("optim.lrr") && config[1].contains("optim.lr"), config[1]);
     }

@@ -3,15 +3,12 @@ package io.dinospark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,13 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.dinospark.BrightnessClasses;
 import io.dinospark.LocalSpark;
 import io.dinospark.TestConfigs;
-import io.dinospark.config.ConfigLoader;
-import io.dinospark.config.DinoConfig;
 import io.dinospark.eval.EvalResults;
 import io.dinospark.eval.GroundTruth;
-import io.dinospark.model.DinoNetwork;
-import io.dinospark.train.Checkpoints;
-import picocli.CommandLine;
 
 /** retrieve end to end: a run's checkpoint, written images, the distributed top k, the table and the scores. */
 class RetrieveCommandTest {
@@ -38,20 +30,9 @@ class RetrieveCommandTest {
     static void writeRunAndImages() throws Exception {
         LocalSpark.get();
         BrightnessClasses.write(dir.resolve("images"), 3, 8, 4, 7);
-        DinoConfig config = TestConfigs.tinyConv(2);
-        var network = DinoNetwork.create(config);
-        new Checkpoints(new org.apache.hadoop.fs.Path(dir.resolve("run").toString()), new Configuration(), 1)
-                .save(new Checkpoints.State(5, TestConfigs.state(network), network.params(),
-                        network.params().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).dup(),
-                        ConfigLoader.render(config)));
+        Commands.writeRun(dir.resolve("run"), TestConfigs.tinyConv(2), 5);
     }
 
-    private static String[] run(String... args) {
-        CommandLine cli = DinoSpark.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        return new String[] {String.valueOf(cli.execute(args)), err.toString()};
-    }
 
     /** val's images, named under val/. */
     private static List<String> valNames() throws Exception {
@@ -70,7 +51,7 @@ class RetrieveCommandTest {
         }
         Path truth = Files.write(dir.resolve("self.jsonl"), lines);
         String table = dir.resolve("self-table").toString();
-        String[] result = run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
+        String[] result = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
                 "--database", dir.resolve("images/val").toString(), "--features", "teacher,raw-pixels", "--k", "3",
                 "--ground-truth", truth.toString(), "--result", "self", "--out", table);
         assertEquals("0", result[0], result[1]);
@@ -102,7 +83,7 @@ class RetrieveCommandTest {
             lines.add("{\"query\": \"" + name + "\", \"positives\": [\"" + name + "\"]}");
         }
         Path truth = Files.write(dir.resolve("self-white.jsonl"), lines);
-        String[] result = run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
+        String[] result = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
                 "--database", dir.resolve("images/val").toString(), "--whitening", dir.resolve("images/train").toString(),
                 "--features", "teacher", "--k", "3", "--ground-truth", truth.toString(), "--result", "self-white",
                 "--out", dir.resolve("self-white-table").toString());
@@ -114,7 +95,7 @@ class RetrieveCommandTest {
 
     @Test
     void sameClassRetrievalOfThePixelsIsAboveChance() throws Exception {
-        String[] result = run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
+        String[] result = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
                 "--database", dir.resolve("images/train").toString(), "--features", "raw-pixels", "--k", "24",
                 "--same-class", "--out", dir.resolve("class-table").toString());
         assertEquals("0", result[0], result[1]);
@@ -131,33 +112,33 @@ class RetrieveCommandTest {
     void badInputIsAnErrorNamingIt() throws Exception {
         String runDir = dir.resolve("run").toString();
         String val = dir.resolve("images/val").toString();
-        String[] unknown = run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--features", "pixels",
+        String[] unknown = Commands.run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--features", "pixels",
                 "--out", dir.resolve("t1").toString());
         assertEquals("1", unknown[0]);
         assertTrue(unknown[1].contains("features 'pixels' are not one of teacher, random-init, raw-pixels"), unknown[1]);
 
         Path partial = Files.writeString(dir.resolve("partial.jsonl"), "{\"query\": \"" + valNames().get(0)
                 + "\", \"positives\": []}\n");
-        String[] missing = run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--features", "raw-pixels",
+        String[] missing = Commands.run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--features", "raw-pixels",
                 "--ground-truth", partial.toString(), "--out", dir.resolve("t2").toString());
         assertEquals("1", missing[0]);
         assertTrue(missing[1].contains("has no line in the ground-truth file " + partial), missing[1]);
 
         Path broken = Files.writeString(dir.resolve("broken.jsonl"), "{\"query\": \"a\"}\n{\"query\": \"a\", \"positives\" ");
-        String[] malformed = run("retrieve", "--run", runDir, "--queries", val, "--database", val,
+        String[] malformed = Commands.run("retrieve", "--run", runDir, "--queries", val, "--database", val,
                 "--ground-truth", broken.toString(), "--out", dir.resolve("t3").toString());
         assertEquals("1", malformed[0]);
         assertTrue(malformed[1].contains(broken + " line 1 needs a \"query\" and a \"positives\" list"), malformed[1]);
 
         Path stranger = Files.writeString(dir.resolve("stranger.jsonl"), String.join("\n", valNames().stream()
                 .map(n -> "{\"query\": \"" + n + "\", \"positives\": [\"elsewhere.png\"]}").toList()));
-        String[] absent = run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--features", "raw-pixels",
+        String[] absent = Commands.run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--features", "raw-pixels",
                 "--ground-truth", stranger.toString(), "--out", dir.resolve("t4").toString());
         assertEquals("1", absent[0]);
         assertTrue(absent[1].contains("1 images named by the ground-truth file " + stranger + " are not in the database")
                 && absent[1].contains("elsewhere.png"), absent[1]);
 
-        String[] both = run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--same-class",
+        String[] both = Commands.run("retrieve", "--run", runDir, "--queries", val, "--database", val, "--same-class",
                 "--ground-truth", stranger.toString(), "--out", dir.resolve("t5").toString());
         assertEquals("2", both[0]);
         assertTrue(both[1].contains("mutually exclusive"), both[1]);

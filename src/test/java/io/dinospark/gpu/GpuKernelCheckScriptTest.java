@@ -34,14 +34,18 @@ class GpuKernelCheckScriptTest {
     @TempDir
     Path dir;
 
-    @Test
-    void listsTheArchitecturesOfConcatenatedFatBinaries() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
+    /** Two fat binaries in one file: sm_86 + compute_80, then sm_86 + sm_75. */
+    private Path sampleFatbins() throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         file.write(fatbin(new int[][] {{2, 86, 40}, {1, 80, 24}}));
         file.write(fatbin(new int[][] {{2, 86, 8}, {2, 75, 16}}));
-        Path input = dir.resolve("sample.fatbin");
-        Files.write(input, file.toByteArray());
+        return Files.write(dir.resolve("sample.fatbin"), file.toByteArray());
+    }
+
+    @Test
+    void listsTheArchitecturesOfConcatenatedFatBinaries() throws Exception {
+        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
+        Path input = sampleFatbins();
 
         String out = run(input.toString());
 
@@ -52,11 +56,7 @@ class GpuKernelCheckScriptTest {
     @Test
     void judgesTheArchitecturesAgainstAComputeCapability() throws Exception {
         assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
-        file.write(fatbin(new int[][] {{2, 86, 40}, {1, 80, 24}}));
-        file.write(fatbin(new int[][] {{2, 86, 8}, {2, 75, 16}}));
-        Path input = dir.resolve("sample.fatbin");
-        Files.write(input, file.toByteArray());
+        Path input = sampleFatbins();
 
         // Ada (8.9) runs sm_86 machine code; Turing (7.5) only the second binary's sm_75, not compute_80 PTX.
         assertTrue(run("--capability", "8.9", input.toString()).contains("code for sm_89: in 2 of 2 fat binaries: runs there"));
