@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "DINO self-supervised pretraining on Spark with DL4J.",
         subcommands = {ConfigCommand.class, PrepareCommand.class, TrainCommand.class, DemoCommand.class,
                 KnnCommand.class, LinearCommand.class, FeaturesCommand.class, AttentionCommand.class, ReportCommand.class,
-                ExportCommand.class, RetrieveCommand.class, DedupeCommand.class, CopiesCommand.class})
+                ExportCommand.class, RetrieveCommand.class, DedupeCommand.class, CopiesCommand.class, FinetuneCommand.class})
 public final class DinoSpark implements Runnable {
 
     /** Exit code of a configuration error (picocli uses 2 for usage errors, 1 for other failures). */

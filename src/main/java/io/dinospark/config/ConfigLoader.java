@@ -94,6 +94,17 @@ public final class ConfigLoader {
         return toConfig(merged, leafValues(user.root(), List.of()).keySet());
     }
 
+    /**
+     * {@code base} with {@code key=value} overrides over it (as {@link #load}'s), checked as {@link #load} checks:
+     * a run's configuration with another command's settings, e.g. fine-tuning's.
+     */
+    public static DinoConfig withOverrides(DinoConfig base, List<String> overrides) {
+        Config cli = parseOverrides(overrides);
+        rejectUnknownKeys(cli, "in the overrides");
+        Config user = cli.withFallback(ConfigFactory.parseString(render(base)));
+        return toConfig(user.withFallback(DEFAULTS).resolve(), leafValues(user.root(), List.of()).keySet());
+    }
+
     /** The resolved configuration as HOCON, one {@code key = value} per line, that {@link #load} reads back equal. */
     public static String render(DinoConfig config) {
         Map<String, Object> values = values(config);

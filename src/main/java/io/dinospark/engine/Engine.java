@@ -43,6 +43,14 @@ public interface Engine {
     /** Driver: the student trained by parameter averaging over Spark, starting from {@code start}. */
     StudentTrainer studentTrainer(JavaSparkContext sc, DinoConfig config, StudentState start);
 
+    /**
+     * Driver: {@code classifier} (a backbone with a linear layer on its feature) fine-tuned with labels by parameter
+     * averaging over Spark, starting from {@code start} (parameters in {@link Classifier#layout()}).
+     *
+     * @throws IllegalArgumentException from an engine that does not fine-tune, naming the one that does
+     */
+    StudentTrainer classifierTrainer(JavaSparkContext sc, Classifier classifier, StudentState start);
+
     /** One process, no Spark: the student trained one minibatch at a time (the reference loop). */
     LocalStudent localStudent(DinoConfig config, StudentState start);
 

@@ -17,13 +17,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code knn.json} = {@code {"checkpointStep": N, "rows": [{"features", "k", "top1", "top5"}, ...]}} and
  * {@code linear.json} = {@code {"checkpointStep": N, "top1": ..., "top5": ...}} and {@code retrieval.json} (or
  * another name) = {@code {"checkpointStep", "groundTruth", "k", "queries", "database", "rows": [{"features", "map",
- * "precisionAt1", "precisionAt5", "precisionAt10", "queriesScored"}, ...]}}; accuracies are fractions.
+ * "precisionAt1", "precisionAt5", "precisionAt10", "queriesScored"}, ...]}} and {@code finetune.json} ({@link
+ * Finetune}); accuracies are fractions.
  */
 public final class EvalResults {
 
     public static final String DIRECTORY = "eval";
     public static final String KNN_FILE = "knn.json";
     public static final String LINEAR_FILE = "linear.json";
+    public static final String FINETUNE_FILE = "finetune.json";
     /** {@code retrieve}'s result file unless its {@code --result} names another. */
     public static final String RETRIEVAL_NAME = "retrieval";
 
@@ -33,6 +35,17 @@ public final class EvalResults {
 
     /** {@code eval/linear.json}. */
     public record Linear(long checkpointStep, double top1, double top5) {
+    }
+
+    /**
+     * {@code eval/finetune.json}: the run's backbones fine-tuned on {@code train} and scored on {@code val}, one row
+     * per starting backbone ({@code teacher}, {@code random-init}) with the same recipe.
+     */
+    public record Finetune(long checkpointStep, String train, String val, List<FinetuneRow> rows) {
+    }
+
+    /** One fine-tuning: where it started, its accuracy (fractions), its steps, time and run directory. */
+    public record FinetuneRow(String start, double top1, double top5, long steps, double seconds, String directory) {
     }
 
     /** {@code eval/retrieval.json}: the top {@code k} of each query scored against the ground truth. */
@@ -51,6 +64,14 @@ public final class EvalResults {
 
     public static Path writeLinear(String runDirectory, Linear result, Configuration hadoop) throws IOException {
         return write(runDirectory, LINEAR_FILE, result, hadoop);
+    }
+
+    public static Path writeFinetune(String runDirectory, Finetune result, Configuration hadoop) throws IOException {
+        return write(runDirectory, FINETUNE_FILE, result, hadoop);
+    }
+
+    public static Finetune readFinetune(String runDirectory, Configuration hadoop) throws IOException {
+        return read(runDirectory, FINETUNE_FILE, Finetune.class, hadoop);
     }
 
     /** Writes {@code eval/<name>.json}. */

@@ -30,12 +30,14 @@ public record FeatureModel(String name, DinoConfig config, INDArray params, int 
         return new FeatureModel(RAW_PIXELS, null, null, 0);
     }
 
-    /** The backbone of a DINO network with flat parameters {@code networkParams}, e.g. a checkpoint's teacher. */
+    /**
+     * The backbone of a network with flat parameters {@code networkParams}: a checkpoint's teacher, or a fine-tuned
+     * classifier ({@link ParameterLayout#classifier}).
+     */
     public static FeatureModel backbone(String name, DinoConfig config, INDArray networkParams, int blocks) {
         DinoNetwork.backbone(config).forEvaluation(blocks); // refuses a number of blocks the backbone does not have
-        long count = ParameterLayout.of(config).layer(DinoNetwork.BACKBONE).stream()
-                .mapToLong(ParameterLayout.Entry::length).sum();
-        // The layout puts the network's first layer, the backbone, first.
+        long count = ParameterLayout.of(config).length(DinoNetwork.BACKBONE);
+        // The layouts (a DINO network's, a classifier's) put the backbone first.
         INDArray params = networkParams.reshape(1, -1).get(NDArrayIndex.point(0), NDArrayIndex.interval(0, count))
                 .reshape(1, count).dup();
         return new FeatureModel(name, config, params, blocks);

@@ -32,15 +32,23 @@ public final class LabelledSet {
      */
     public static LabelledSet list(SparkSession spark, ImageSource source, String role) {
         ImageCatalog catalog = ImageCatalog.list(spark, source);
+        requireLabels(catalog, source, role);
+        return new LabelledSet(source, catalog.images(), catalog.count());
+    }
+
+    /**
+     * Checks that every image of {@code catalog}, the listing of {@code source}, has a label; an error naming the
+     * root otherwise, the catalog released.
+     */
+    public static void requireLabels(ImageCatalog catalog, ImageSource source, String role) {
         long unlabelled = catalog.images().filter(image -> image.label() == null).count();
         if (unlabelled > 0) {
             catalog.release();
             throw new IllegalArgumentException("the " + role + " set " + source.root() + " (layout "
                     + source.layout().name().toLowerCase(Locale.ROOT) + ") has " + unlabelled + " of " + catalog.count()
-                    + " images without a label; evaluation needs labelled images: class folders (layout imagenet),"
+                    + " images without a label; it needs labelled images: class folders (layout imagenet),"
                     + " an index.tsv with a label column (layout index) or a label column (layout parquet)");
         }
-        return new LabelledSet(source, catalog.images(), catalog.count());
     }
 
     /** At most {@code n} of this set's images, a seeded random choice (the same for the same seed). */

@@ -97,24 +97,34 @@ public final class LinearProbe {
                 spark.fit(minibatches);
                 LOG.info("linear probe epoch {}/{}: lr {}, loss {}", epoch + 1, settings.epochs(), lr, spark.getScore());
             }
-            INDArray weights = spark.getNetwork().getParam("0_W").dup();
-            INDArray bias = spark.getNetwork().getParam("0_b").dup();
-            Broadcast<INDArray[]> layer = sc.broadcast(new INDArray[] {weights, bias});
-            long[] correct;
-            try {
-                correct = val.mapPartitions(features -> List.of(score(features, layer.value(), classes.value())).iterator())
-                        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
-            } finally {
-                layer.destroy();
-            }
-            if (correct[2] == 0) {
-                throw new IllegalArgumentException("the linear probe has no val features to score");
-            }
-            return new Accuracy((double) correct[0] / correct[2], (double) correct[1] / correct[2]);
+            return score(val, spark.getNetwork().getParam("0_W").dup(), spark.getNetwork().getParam("0_b").dup(),
+                    labels);
         } finally {
             minibatches.unpersist();
             classes.destroy();
         }
+    }
+
+    /**
+     * The accuracy of the linear layer {@code x weights + bias} ({@code [dim, classes]}, {@code [1, classes]}) on
+     * labelled features, scored on the executors: a probe's, or a fine-tuned classifier's on its backbone's features.
+     */
+    public static Accuracy score(JavaRDD<ImageFeature> val, INDArray weights, INDArray bias, LabelIndex labels) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(val.context());
+        Broadcast<INDArray[]> layer = sc.broadcast(new INDArray[] {weights, bias});
+        Broadcast<LabelIndex> classes = sc.broadcast(labels);
+        long[] correct;
+        try {
+            correct = val.mapPartitions(features -> List.of(score(features, layer.value(), classes.value())).iterator())
+                    .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+        } finally {
+            layer.destroy();
+            classes.destroy();
+        }
+        if (correct[2] == 0) {
+            throw new IllegalArgumentException("no val features to score");
+        }
+        return new Accuracy((double) correct[0] / correct[2], (double) correct[1] / correct[2]);
     }
 
     static MultiLayerConfiguration configuration(int dim, int classes, double lr) {

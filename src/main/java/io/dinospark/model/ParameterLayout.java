@@ -20,6 +20,9 @@ import io.dinospark.config.DinoConfig;
  */
 public record ParameterLayout(List<Entry> entries, long size) implements Serializable {
 
+    /** The classifier's linear layer in {@link #classifier}'s layout: it takes the place of the DINO head. */
+    public static final int CLASSIFIER = 1;
+
     /**
      * One parameter tensor.
      *
@@ -67,6 +70,30 @@ public record ParameterLayout(List<Entry> entries, long size) implements Seriali
             }
         }
         return new ParameterLayout(List.copyOf(entries), offset);
+    }
+
+    /**
+     * A classifier on {@code config}'s backbone: the backbone's entries (layer {@link DinoNetwork#BACKBONE}, the same
+     * offsets as in the DINO network), then a linear layer {@link #CLASSIFIER} on its feature, weights {@code
+     * [featureDim, classes]} then biases {@code [1, classes]}. What fine-tuning trains and checkpoints.
+     */
+    public static ParameterLayout classifier(DinoConfig config, int classes) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        }
+        List<Entry> entries = new ArrayList<>(of(config).layer(DinoNetwork.BACKBONE));
+        long offset = entries.stream().mapToLong(Entry::length).sum();
+        Entry weights = new Entry(CLASSIFIER, "W", new long[] {DinoNetwork.backbone(config).featureDim(), classes},
+                offset, true);
+        Entry biases = new Entry(CLASSIFIER, "b", new long[] {1, classes}, offset + weights.length(), false);
+        entries.add(weights);
+        entries.add(biases);
+        return new ParameterLayout(List.copyOf(entries), biases.offset() + biases.length());
+    }
+
+    /** The number of values of layer {@code layer}'s entries. */
+    public long length(int layer) {
+        return layer(layer).stream().mapToLong(Entry::length).sum();
     }
 
     /** The entry of layer {@code layer}'s parameter {@code name}; an error if there is none. */

@@ -18,8 +18,8 @@ import io.dinospark.eval.EvalResults;
 import io.dinospark.eval.KnnEvaluation;
 
 /**
- * The evaluation results of a run ({@link EvalResults}) as the report shows them: k-NN and linear probe as table
- * rows, each retrieval result ({@code retrieve}'s {@code eval/<name>.json}) as its own table, and any other
+ * The evaluation results of a run ({@link EvalResults}) as the report shows them: k-NN, linear probe and
+ * fine-tuning as table rows, each retrieval result ({@code retrieve}'s {@code eval/<name>.json}) as its own table, and any other
  * {@code eval/*.json} as its text. A file not there yet gives nothing.
  */
 public final class EvaluationTable {
@@ -65,6 +65,12 @@ public final class EvaluationTable {
                 case EvalResults.LINEAR_FILE -> {
                     EvalResults.Linear linear = EvalResults.readLinear(dir, fs.getConf());
                     rows.add(new Row("linear", "teacher", "", linear.checkpointStep(), linear.top1(), linear.top5()));
+                }
+                case EvalResults.FINETUNE_FILE -> {
+                    EvalResults.Finetune finetune = EvalResults.readFinetune(dir, fs.getConf());
+                    for (EvalResults.FinetuneRow r : finetune.rows()) {
+                        rows.add(new Row("fine-tuned", r.start(), "", finetune.checkpointStep(), r.top1(), r.top5()));
+                    }
                 }
                 default -> {
                     String text = readText(fs, file.getPath());

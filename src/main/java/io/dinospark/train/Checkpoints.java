@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.hadoop.conf.Configuration;
@@ -46,12 +47,32 @@ public final class Checkpoints {
     private static final String OPTIMIZER = "optimizer.bin";
     private static final String TEACHER = "teacher.bin";
     private static final String CENTER = "center.bin";
+    /** In {@link #STATE}, a fine-tuned classifier's number of classes; absent for a DINO network. */
+    private static final String CLASSES = "classes";
     /** Every entry a checkpoint may hold (Hadoop's local file system adds a {@code .NAME.crc} beside each). */
     private static final Set<String> ENTRIES = Set.of(RunOutput.CONFIG_FILE, STATE, STUDENT, OPTIMIZER, TEACHER, CENTER);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a checkpoint holds. {@code nextStep}: the first step not yet trained. */
-    public record State(long nextStep, StudentState student, INDArray teacher, INDArray center, String config) {
+    /**
+     * What a checkpoint holds. {@code nextStep}: the first step not yet trained. A fine-tuned classifier's
+     * ({@code classes} > 0, {@link ParameterLayout#classifier}) has no center, and its network stands where the
+     * teacher does: evaluation reads it as it reads a teacher.
+     */
+    public record State(long nextStep, StudentState student, INDArray teacher, INDArray center, String config,
+            int classes) {
+
+        /** A DINO run's. */
+        public State(long nextStep, StudentState student, INDArray teacher, INDArray center, String config) {
+            this(nextStep, student, teacher, center, config, 0);
+        }
+
+        /** A fine-tuned classifier's of {@code classes} classes. */
+        public static State classifier(long nextStep, StudentState network, String config, int classes) {
+            if (classes < 2) {
+                throw new IllegalArgumentException("a classifier has at least 2 classes, got " + classes);
+            }
+            return new State(nextStep, network, network.params(), null, config, classes);
+        }
     }
 
     /** What evaluation needs of a checkpoint: the teacher's parameters, the configuration, and the steps trained. */
@@ -74,12 +95,18 @@ public final class Checkpoints {
         fs.delete(partial, true);
         fs.mkdirs(partial);
         writeText(new Path(partial, RunOutput.CONFIG_FILE), state.config());
-        writeText(new Path(partial, STATE), JSON.writeValueAsString(Map.of("nextStep", state.nextStep(),
-                "optimizerSteps", state.student().optimizerSteps())));
+        Map<String, Long> counts = new TreeMap<>(Map.of("nextStep", state.nextStep(), "optimizerSteps",
+                state.student().optimizerSteps()));
+        if (state.classes() > 0) {
+            counts.put(CLASSES, (long) state.classes());
+        }
+        writeText(new Path(partial, STATE), JSON.writeValueAsString(counts));
         ArrayFiles.write(fs, new Path(partial, STUDENT), state.student().params());
         ArrayFiles.write(fs, new Path(partial, OPTIMIZER), state.student().optimizer());
         ArrayFiles.write(fs, new Path(partial, TEACHER), state.teacher());
-        ArrayFiles.write(fs, new Path(partial, CENTER), state.center());
+        if (state.center() != null) {
+            ArrayFiles.write(fs, new Path(partial, CENTER), state.center());
+        }
         fs.delete(done, true);
         if (!fs.rename(partial, done)) {
             throw new IOException("cannot rename checkpoint " + partial + " to " + done);
@@ -112,8 +139,8 @@ public final class Checkpoints {
         StudentState student = new StudentState(ArrayFiles.read(fs, new Path(dir, STUDENT), "the student's parameters", size),
                 ArrayFiles.read(fs, new Path(dir, OPTIMIZER), "the student's AdamW moments", 2 * size), c.optimizerSteps());
         int k = c.config().model().outDim();
-        INDArray center = ArrayFiles.read(fs, new Path(dir, CENTER), "the center", k).reshape(1, k);
-        return new State(c.nextStep(), student, readTeacher(dir, c), center, c.configText());
+        INDArray center = c.classes() > 0 ? null : ArrayFiles.read(fs, new Path(dir, CENTER), "the center", k).reshape(1, k);
+        return new State(c.nextStep(), student, readTeacher(dir, c), center, c.configText(), c.classes());
     }
 
     /**
@@ -129,7 +156,7 @@ public final class Checkpoints {
 
     /** What a checkpoint's small entries say, read and checked before any array is. */
     private record Contents(String configText, DinoConfig config, ParameterLayout layout, long nextStep,
-            long optimizerSteps) {
+            long optimizerSteps, int classes) {
     }
 
     private Contents contents(Path dir) throws IOException {
@@ -156,8 +183,18 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new IOException(new Path(dir, STATE) + " is not JSON: " + e.getMessage(), e);
         }
-        return new Contents(configText, config, ParameterLayout.of(config), count(state, "nextStep", dir),
-                count(state, "optimizerSteps", dir));
+        int classes = 0;
+        if (state != null && state.has(CLASSES)) {
+            long n = count(state, CLASSES, dir);
+            if (n < 2 || n > Integer.MAX_VALUE) {
+                throw new IOException(new Path(dir, STATE) + " gives a classifier of " + n + " classes; a classifier"
+                        + " has 2 or more");
+            }
+            classes = (int) n;
+        }
+        ParameterLayout layout = classes == 0 ? ParameterLayout.of(config) : ParameterLayout.classifier(config, classes);
+        return new Contents(configText, config, layout, count(state, "nextStep", dir), count(state, "optimizerSteps", dir),
+                classes);
     }
 
     private static long count(JsonNode state, String field, Path dir) throws IOException {

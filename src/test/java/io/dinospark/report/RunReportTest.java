@@ -97,7 +97,10 @@ class RunReportTest {
         Files.writeString(run.resolve("eval/copies.json"), "{\"checkpointStep\": 3, \"groundTruth\": \"gt.jsonl\", \"k\": 20,"
                 + " \"queries\": 314, \"database\": 10157, \"rows\": [{\"features\": \"teacher\", \"map\": 0.4321,"
                 + " \"precisionAt1\": 0.5, \"precisionAt5\": 0.25, \"precisionAt10\": 0.125, \"queriesScored\": 314}]}");
-        Files.writeString(run.resolve("eval/finetune.json"), "{\"top1\": 0.9}");
+        Files.writeString(run.resolve("eval/finetune.json"), "{\"checkpointStep\": 3, \"train\": \"t\", \"val\": \"v\","
+                + " \"rows\": [{\"start\": \"random-init\", \"top1\": 0.712, \"top5\": 0.99, \"steps\": 5, \"seconds\": 1.5,"
+                + " \"directory\": \"ft/random-init\"}]}");
+        Files.writeString(run.resolve("eval/segmentation.json"), "{\"top1\": 0.9}");
 
         RunReport.Written written = report();
 
@@ -107,7 +110,8 @@ class RunReportTest {
         assertTrue(html.contains("<td>linear</td>") && html.contains("65.5%"), html);
         assertTrue(html.contains("Retrieval: copies.json") && html.contains("314 queries, 10157 database images, top 20")
                 && html.contains("<td>43.2%</td><td>50.0%</td><td>25.0%</td><td>12.5%</td><td>314</td>"), "the retrieval table");
-        assertTrue(html.contains("<h3>finetune.json</h3>\n<pre>{&quot;top1&quot;: 0.9}</pre>"),
+        assertTrue(html.contains("<td>fine-tuned</td><td>random-init</td>") && html.contains("71.2%"), html);
+        assertTrue(html.contains("<h3>segmentation.json</h3>\n<pre>{&quot;top1&quot;: 0.9}</pre>"),
                 "a result file without a table, as its text");
         assertTrue(html.contains("No online k-NN in the metrics"));
         assertTrue(html.contains("No config.conf"));

@@ -10,6 +10,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Attention;
+import io.dinospark.engine.Classifier;
 import io.dinospark.engine.Engine;
 import io.dinospark.engine.FeatureNetwork;
 import io.dinospark.engine.LocalStudent;
@@ -40,6 +41,13 @@ public final class Dl4jEngine implements Engine {
     @Override
     public StudentTrainer studentTrainer(JavaSparkContext sc, DinoConfig config, StudentState start) {
         return new Dl4jStudentTrainer(sc, config.train(), network(config, start));
+    }
+
+    /** Fine-tuning is the torch engine's; this engine trains DINO students only. */
+    @Override
+    public StudentTrainer classifierTrainer(JavaSparkContext sc, Classifier classifier, StudentState start) {
+        throw new IllegalArgumentException("fine-tuning runs on the torch engine, and this run's train.engine is dl4j:"
+                + " give finetune train.engine=torch (the network's parameters mean the same to both engines)");
     }
 
     @Override

@@ -32,12 +32,22 @@ final class TorchAdamW implements AutoCloseable {
     private static final double CLIP_EPS = 1e-6;
 
     private final ParameterLayout layout;
+    private final double backboneLrScale;
     private final List<Tensor> first = new ArrayList<>();
     private final List<Tensor> second = new ArrayList<>();
     private long steps;
 
     TorchAdamW(ParameterLayout layout, TorchDevice device) {
+        this(layout, device, 1);
+    }
+
+    /**
+     * With the backbone's learning rate (and so its weight decay step) {@code backboneLrScale} times the step's, as
+     * a parameter group of its own in PyTorch: fine-tuning's lower backbone rate.
+     */
+    TorchAdamW(ParameterLayout layout, TorchDevice device, double backboneLrScale) {
         this.layout = layout;
+        this.backboneLrScale = backboneLrScale;
         try (PointerScope scope = new PointerScope()) {
             TensorOptions onDevice = new TensorOptions(device.device());
             for (ParameterLayout.Entry e : layout.entries()) {
@@ -92,8 +102,7 @@ final class TorchAdamW implements AutoCloseable {
     /** One update of {@code parameters} (in layout order) from their gradients, which it then zeroes. */
     void step(List<Tensor> parameters, StepSettings settings, double clip) {
         steps++;
-        double lr = settings.lr();
-        double stepSize = lr / (1 - Math.pow(BETA1, steps));
+        double firstCorrection = 1 - Math.pow(BETA1, steps);
         double secondCorrection = Math.sqrt(1 - Math.pow(BETA2, steps));
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             for (int i = 0; i < parameters.size(); i++) {
@@ -110,6 +119,7 @@ final class TorchAdamW implements AutoCloseable {
                     }
                 }
                 // PyTorch's single-tensor AdamW, op for op: fused in-place kernels, one pass over memory each.
+                double lr = e.layer() == DinoNetwork.BACKBONE ? settings.lr() * backboneLrScale : settings.lr();
                 Tensor m = first.get(i);
                 Tensor v = second.get(i);
                 m.lerp_(g, new Scalar(1 - BETA1));
@@ -118,7 +128,7 @@ final class TorchAdamW implements AutoCloseable {
                     p.mul_(new Scalar(1 - lr * settings.weightDecay()));
                 }
                 Tensor denominator = v.sqrt().div_(new Scalar(secondCorrection)).add_(new Scalar(EPS));
-                p.addcdiv_(m, denominator, new Scalar(-stepSize));
+                p.addcdiv_(m, denominator, new Scalar(-lr / firstCorrection));
             }
             for (Tensor p : parameters) {
                 Tensor g = p.grad();

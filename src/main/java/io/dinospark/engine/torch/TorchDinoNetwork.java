@@ -75,6 +75,14 @@ public final class TorchDinoNetwork implements AutoCloseable {
      * @throws IllegalStateException inside a {@link PointerScope} (see the class comment)
      */
     public TorchDinoNetwork(DinoConfig config, TorchDevice device) {
+        this(config, ParameterLayout.of(config), device);
+    }
+
+    /**
+     * The network of {@code layout}'s parameters on {@code config}'s backbone: the DINO network's, or a classifier's
+     * ({@link ParameterLayout#classifier}, which {@link #classLogits} runs), all zero.
+     */
+    TorchDinoNetwork(DinoConfig config, ParameterLayout layout, TorchDevice device) {
         if (PointerScope.getInnerScope() != null) {
             throw new IllegalStateException("construct a TorchDinoNetwork outside any PointerScope: it keeps its tensors,"
                     + " and ND4J, which builds its position interpolation, must not allocate inside a scope");
@@ -82,7 +90,7 @@ public final class TorchDinoNetwork implements AutoCloseable {
         this.model = config.model();
         this.device = device;
         this.crops = new CropLayout(config.crops().globalSize(), config.crops().localSize());
-        this.layout = ParameterLayout.of(config);
+        this.layout = layout;
         this.featureDim = model.arch().isVit() ? model.embedDim() : model.convChannels().get(model.convChannels().size() - 1);
         int localGrid = crops.localSize() / model.patchSize();
         float[] resampling = model.arch().isVit() && localGrid != nativeGrid() ? interpolationMatrix(localGrid) : null;
@@ -417,6 +425,19 @@ public final class TorchDinoNetwork implements AutoCloseable {
             Tensor images = views.reshape(-1, CropLayout.CHANNELS, crops.globalSize(), crops.globalSize());
             return model.arch().isVit() ? vit(images, null, blocks) : conv(images);
         }
+    }
+
+    // ---- classifier ------------------------------------------------------------------------------------------
+
+    /**
+     * A classifier's scores {@code [B, classes]} of views {@code [B, 3 * S * S]} (one global-size view per row): the
+     * backbone's feature, then its linear layer. For a network of {@link ParameterLayout#classifier}'s layout; call
+     * inside a {@link PointerScope}.
+     *
+     * @param keep stochastic-depth keep factors {@code [B, depth * 2]} (one view), or null for none
+     */
+    Tensor classLogits(Tensor views, Tensor keep) {
+        return linear(backbone(views, keep), p(ParameterLayout.CLASSIFIER, "W"), p(ParameterLayout.CLASSIFIER, "b"));
     }
 
     // ---- head ------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Attention;
+import io.dinospark.engine.Classifier;
 import io.dinospark.engine.Engine;
 import io.dinospark.engine.FeatureNetwork;
 import io.dinospark.engine.LocalStudent;
@@ -35,7 +36,12 @@ public final class TorchEngine implements Engine {
 
     @Override
     public StudentTrainer studentTrainer(JavaSparkContext sc, DinoConfig config, StudentState start) {
-        return new TorchStudentTrainer(sc, config, start);
+        return new TorchStudentTrainer(sc, new TorchStudent.Spec(config), start);
+    }
+
+    @Override
+    public StudentTrainer classifierTrainer(JavaSparkContext sc, Classifier classifier, StudentState start) {
+        return new TorchStudentTrainer(sc, new TorchClassifier.Spec(classifier), start);
     }
 
     @Override

@@ -11,17 +11,17 @@ import org.bytedeco.pytorch.global.torch;
 import io.dinospark.config.DinoConfig;
 
 /**
- * The torch networks resident in one executor JVM: pools of teachers and of students, one of each per task running
- * at the same time, which keep their tensors between steps and only load new parameters (a student every step, a
- * teacher when the broadcast version changes). A task borrows networks on its own device ({@link TorchDevice}), so
+ * The torch networks resident in one executor JVM: pools of teachers and of learners (DINO students, fine-tuned
+ * classifiers), one of each per task running at the same time, which keep their tensors between steps and only
+ * load new parameters (a learner every step, a teacher when the broadcast version changes). A task borrows networks on its own device ({@link TorchDevice}), so
  * tasks of one executor on different GPUs never share one. Inside a Spark task libtorch uses the task's cores
  * ({@code spark.task.cpus}), so concurrent tasks do not oversubscribe the executor; OpenBLAS runs on the calling
  * thread alone (see {@link #useThreads}).
  */
 final class TorchExecutor {
 
-    static final Pool<TorchTeacher> TEACHERS = new Pool<>(TorchTeacher::new);
-    static final Pool<TorchStudent> STUDENTS = new Pool<>(TorchStudent::new);
+    static final Pool<DinoConfig, TorchTeacher> TEACHERS = new Pool<>(TorchTeacher::new);
+    static final Pool<TorchLearner.Spec, TorchLearner> LEARNERS = new Pool<>(TorchLearner.Spec::build);
     private static boolean threadsSet;
 
     private TorchExecutor() {
@@ -46,12 +46,12 @@ final class TorchExecutor {
     }
 
     /**
-     * A network that stays in the JVM: built for one configuration on one device, its native memory freed by
-     * {@link #close}.
+     * A network that stays in the JVM: built from one key (a configuration, a learner's spec) on one device, its
+     * native memory freed by {@link #close}.
      */
-    interface Resident extends AutoCloseable {
+    interface Resident<K> extends AutoCloseable {
 
-        DinoConfig config();
+        K key();
 
         TorchDevice device();
 
@@ -60,26 +60,26 @@ final class TorchExecutor {
     }
 
     /**
-     * Idle networks of one kind, lent to one task at a time; one built for another run's configuration is closed,
-     * one on another device kept for the tasks there.
+     * Idle networks of one kind, lent to one task at a time; one built from another key (another run's
+     * configuration) is closed, one on another device kept for the tasks there.
      */
-    static final class Pool<T extends Resident> {
+    static final class Pool<K, T extends Resident<K>> {
 
         private final Deque<T> idle = new ArrayDeque<>();
-        private final BiFunction<DinoConfig, TorchDevice, T> build;
+        private final BiFunction<K, TorchDevice, T> build;
 
-        Pool(BiFunction<DinoConfig, TorchDevice, T> build) {
+        Pool(BiFunction<K, TorchDevice, T> build) {
             this.build = build;
         }
 
-        /** A network for {@code config} on the calling task's device, to be given back with {@link #release}. */
-        T borrow(DinoConfig config) {
+        /** A network for {@code key} on the calling task's device, to be given back with {@link #release}. */
+        T borrow(K key) {
             useThreads();
             TorchDevice device = TorchDevice.current();
             synchronized (idle) {
                 for (var it = idle.iterator(); it.hasNext();) {
                     T network = it.next();
-                    if (!network.config().equals(config)) {
+                    if (!network.key().equals(key)) {
                         it.remove();
                         network.close();
                     } else if (network.device() == device) {
@@ -88,7 +88,7 @@ final class TorchExecutor {
                     }
                 }
             }
-            return build.apply(config, device);
+            return build.apply(key, device);
         }
 
         void release(T network) {

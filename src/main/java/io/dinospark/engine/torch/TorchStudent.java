@@ -18,7 +18,21 @@ import io.dinospark.model.CropLayout;
  * live in a {@link PointerScope} and are freed when it ends; the parameters and moments stay resident, so a worker
  * loads new values into the same tensors every step.
  */
-final class TorchStudent implements LocalStudent, TorchExecutor.Resident {
+final class TorchStudent implements LocalStudent, TorchLearner {
+
+    /** Builds the students of one run's configuration. */
+    record Spec(DinoConfig config) implements TorchLearner.Spec {
+
+        @Override
+        public TorchLearner build(TorchDevice device) {
+            return new TorchStudent(config, device);
+        }
+
+        @Override
+        public long seed() {
+            return config.train().seed();
+        }
+    }
 
     private final DinoConfig config;
     private final CropLayout crops;
@@ -33,8 +47,8 @@ final class TorchStudent implements LocalStudent, TorchExecutor.Resident {
     }
 
     @Override
-    public DinoConfig config() {
-        return config;
+    public Spec key() {
+        return new Spec(config);
     }
 
     @Override
@@ -42,7 +56,8 @@ final class TorchStudent implements LocalStudent, TorchExecutor.Resident {
         return network.device();
     }
 
-    void load(StudentState state) {
+    @Override
+    public void load(StudentState state) {
         network.load(TorchArrays.floats(state.params()));
         adamw.load(TorchArrays.floats(state.optimizer()), state.optimizerSteps());
     }
@@ -73,15 +88,18 @@ final class TorchStudent implements LocalStudent, TorchExecutor.Resident {
         return TorchArrays.vector(network.params());
     }
 
-    float[] paramValues() {
+    @Override
+    public float[] paramValues() {
         return network.params();
     }
 
-    float[] optimizerValues() {
+    @Override
+    public float[] optimizerValues() {
         return adamw.state();
     }
 
-    long optimizerSteps() {
+    @Override
+    public long optimizerSteps() {
         return adamw.steps();
     }
 

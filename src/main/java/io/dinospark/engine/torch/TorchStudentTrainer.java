@@ -5,15 +5,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Minibatch;
 import io.dinospark.engine.StepSettings;
 import io.dinospark.engine.StudentState;
 import io.dinospark.engine.StudentTrainer;
 
 /**
- * Parameter averaging through Spark itself: the student's parameters and AdamW state are broadcast, each partition
- * (worker) trains its minibatches on an executor-resident network ({@link TorchWorker}), and the workers' results
+ * Parameter averaging through Spark itself, for a DINO student or a fine-tuned classifier ({@link TorchLearner}):
+ * the parameters and AdamW state are broadcast, each partition (worker) trains its minibatches on an
+ * executor-resident network ({@link TorchWorker}), and the workers' results
  * are summed on the executors by a tree reduction before the driver divides by their number, as DL4J's
  * parameter-averaging master does. No parameter server: the driver holds the student between steps.
  */
@@ -23,13 +23,13 @@ final class TorchStudentTrainer implements StudentTrainer {
     private static final int REDUCE_DEPTH = 2;
 
     private final JavaSparkContext sc;
-    private final DinoConfig config;
+    private final TorchLearner.Spec learner;
     /** The student after the last step; replaced, never modified, so a snapshot of it stays valid. */
     private StudentState current;
 
-    TorchStudentTrainer(JavaSparkContext sc, DinoConfig config, StudentState start) {
+    TorchStudentTrainer(JavaSparkContext sc, TorchLearner.Spec learner, StudentState start) {
         this.sc = sc;
-        this.config = config;
+        this.learner = learner;
         this.current = start.copy();
     }
 
@@ -37,8 +37,14 @@ final class TorchStudentTrainer implements StudentTrainer {
     public double fit(JavaRDD<Minibatch> minibatches, StepSettings settings) {
         Broadcast<StudentState> start = sc.broadcast(current);
         try {
-            TorchWorker.Result sum = minibatches.mapPartitionsWithIndex(new TorchWorker(config, start, settings), false)
-                    .treeReduce(TorchWorker.Result::plus, REDUCE_DEPTH);
+            TorchWorker.Result sum;
+            try {
+                sum = minibatches.mapPartitionsWithIndex(new TorchWorker(learner, start, settings), false)
+                        .treeReduce(TorchWorker.Result::plus, REDUCE_DEPTH);
+            } catch (UnsupportedOperationException empty) { // Spark's reduce of no element
+                throw new IllegalStateException("step " + settings.step() + " has no minibatch on any worker: all its"
+                        + " images were skipped", empty);
+            }
             float scale = 1f / sum.workers();
             current = new StudentState(scaled(sum.params(), scale), scaled(sum.optimizer(), scale), sum.optimizerSteps());
             return sum.loss() / sum.workers();

@@ -6,7 +6,7 @@ import io.dinospark.config.DinoConfig;
 import io.dinospark.teacher.TeacherState;
 
 /** A resident teacher network: its parameters are replaced only when the broadcast teacher's version changes. */
-final class TorchTeacher implements TorchExecutor.Resident {
+final class TorchTeacher implements TorchExecutor.Resident<DinoConfig> {
 
     private final DinoConfig config;
     private final TorchDinoNetwork network;
@@ -18,7 +18,7 @@ final class TorchTeacher implements TorchExecutor.Resident {
     }
 
     @Override
-    public DinoConfig config() {
+    public DinoConfig key() {
         return config;
     }
 

@@ -7,16 +7,15 @@ import java.util.List;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
-import io.dinospark.config.DinoConfig;
 import io.dinospark.data.RunSeeds;
 import io.dinospark.engine.Minibatch;
 import io.dinospark.engine.StepSettings;
 import io.dinospark.engine.StudentState;
 
 /**
- * One worker's student step on its executor: the resident student loads the broadcast parameters and AdamW state,
- * trains on the partition's minibatches in order, and returns its parameters and moments for averaging. A worker
- * without minibatches returns nothing, so it does not dilute the average.
+ * One worker's step on its executor: the resident learner (a DINO student, a classifier) loads the broadcast
+ * parameters and AdamW state, trains on the partition's minibatches in order, and returns its parameters and
+ * moments for averaging. A worker without minibatches returns nothing, so it does not dilute the average.
  */
 final class TorchWorker implements Function2<Integer, Iterator<Minibatch>, Iterator<TorchWorker.Result>> {
 
@@ -43,12 +42,12 @@ final class TorchWorker implements Function2<Integer, Iterator<Minibatch>, Itera
         }
     }
 
-    private final DinoConfig config;
+    private final TorchLearner.Spec learner;
     private final Broadcast<StudentState> start;
     private final StepSettings settings;
 
-    TorchWorker(DinoConfig config, Broadcast<StudentState> start, StepSettings settings) {
-        this.config = config;
+    TorchWorker(TorchLearner.Spec learner, Broadcast<StudentState> start, StepSettings settings) {
+        this.learner = learner;
         this.start = start;
         this.settings = settings;
     }
@@ -58,23 +57,23 @@ final class TorchWorker implements Function2<Integer, Iterator<Minibatch>, Itera
         if (!minibatches.hasNext()) {
             return List.<Result>of().iterator();
         }
-        TorchStudent student = TorchExecutor.STUDENTS.borrow(config);
+        TorchLearner student = TorchExecutor.LEARNERS.borrow(learner);
         try {
             student.load(start.value());
             double loss = Double.NaN;
             for (int i = 0; minibatches.hasNext(); i++) {
                 try {
                     loss = student.fit(minibatches.next(), settings,
-                            RunSeeds.stochasticDepth(config.train().seed(), settings.step(), worker, i));
+                            RunSeeds.stochasticDepth(learner.seed(), settings.step(), worker, i));
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("step " + settings.step() + ", worker " + worker + ", minibatch "
-                            + i + " of the student: " + e.getMessage(), e);
+                            + i + ": " + e.getMessage(), e);
                 }
             }
             return List.of(new Result(student.paramValues(), student.optimizerValues(), student.optimizerSteps(),
                     loss, 1)).iterator();
         } finally {
-            TorchExecutor.STUDENTS.release(student);
+            TorchExecutor.LEARNERS.release(student);
         }
     }
 }

@@ -1,0 +1,132 @@
+package io.dinospark.engine.torch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dinospark.TestConfigs;
+import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.Classifier;
+import io.dinospark.engine.FeatureNetwork;
+import io.dinospark.engine.Minibatch;
+import io.dinospark.engine.StepSettings;
+import io.dinospark.engine.StudentState;
+import io.dinospark.engine.dl4j.Dl4jEngine;
+import io.dinospark.model.DinoNetwork;
+import io.dinospark.model.ParameterLayout;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The fine-tuned classifier's math on libtorch against an independent computation: its loss equals the soft-target
+ * cross-entropy of {@code x W + b} with {@code x} the DL4J engine's features of the same backbone, computed here in
+ * doubles; and its first AdamW update moves each classifier weight by {@code -lr sign(g)} with {@code g} the
+ * gradient {@code x^T (softmax(z) - t) / B} computed here, and the backbone by at most {@code lr x scale}.
+ */
+class TorchClassifierTest {
+
+    private static final int CLASSES = 3;
+    private static final int BATCH = 6;
+    private static final double LR = 1e-3;
+    private static final double BACKBONE_SCALE = 0.1;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vit", "conv"})
+    void lossAndFirstUpdateMatchTheCrossEntropyOfTheDl4jFeatures(String arch) {
+        DinoConfig config = arch.equals("vit") ? TestConfigs.tinyVit(0, 0.0, true) : TestConfigs.tinyConv(0);
+        Classifier classifier = new Classifier(config, CLASSES, BACKBONE_SCALE);
+        ParameterLayout layout = classifier.layout();
+        long backboneLength = layout.length(DinoNetwork.BACKBONE);
+        SplittableRandom random = new SplittableRandom(7);
+        float[] params = new float[(int) layout.size()];
+        float[] backbone = new Dl4jEngine().initialStudent(config).params().toFloatVector();
+        System.arraycopy(backbone, 0, params, 0, (int) backboneLength);
+        for (int i = (int) backboneLength; i < params.length; i++) {
+            params[i] = (float) (random.nextGaussian() * 0.3);
+        }
+        int width = 3 * config.crops().globalSize() * config.crops().globalSize();
+        INDArray views = Nd4j.rand(DataType.FLOAT, BATCH, width).subi(0.5).muli(4);
+        double[][] targets = new double[BATCH][CLASSES];
+        for (int i = 0; i < BATCH; i++) {
+            for (int c = 0; c < CLASSES; c++) {
+                targets[i][c] = 0.1 / CLASSES + (c == i % CLASSES ? 0.9 : 0);
+            }
+        }
+
+        double[][] x;
+        try (FeatureNetwork dl4j = new Dl4jEngine().features(config,
+                Nd4j.create(java.util.Arrays.copyOf(params, (int) backboneLength)), 1)) {
+            x = dl4j.features(views).toDoubleMatrix();
+        }
+        ParameterLayout.Entry w = layout.entry(ParameterLayout.CLASSIFIER, "W");
+        ParameterLayout.Entry b = layout.entry(ParameterLayout.CLASSIFIER, "b");
+        int features = (int) w.shape()[0];
+        double expectedLoss = 0;
+        double[][] gradW = new double[features][CLASSES];
+        double[] gradB = new double[CLASSES];
+        for (int i = 0; i < BATCH; i++) {
+            double[] z = new double[CLASSES];
+            for (int c = 0; c < CLASSES; c++) {
+                z[c] = params[(int) b.offset() + c];
+                for (int f = 0; f < features; f++) {
+                    z[c] += x[i][f] * params[(int) w.offset() + f * CLASSES + c];
+                }
+            }
+            double max = Math.max(z[0], Math.max(z[1], z[2]));
+            double sum = 0;
+            for (double v : z) {
+                sum += Math.exp(v - max);
+            }
+            for (int c = 0; c < CLASSES; c++) {
+                double logP = z[c] - max - Math.log(sum);
+                expectedLoss -= targets[i][c] * logP / BATCH;
+                double residual = (Math.exp(logP) - targets[i][c]) / BATCH;
+                gradB[c] += residual;
+                for (int f = 0; f < features; f++) {
+                    gradW[f][c] += x[i][f] * residual;
+                }
+            }
+        }
+
+        float[] flatTargets = new float[BATCH * CLASSES];
+        for (int i = 0; i < BATCH; i++) {
+            for (int c = 0; c < CLASSES; c++) {
+                flatTargets[i * CLASSES + c] = (float) targets[i][c];
+            }
+        }
+        float[] after;
+        double loss;
+        try (TorchClassifier torch = new TorchClassifier(new TorchClassifier.Spec(classifier), TorchDevice.CPU)) {
+            torch.load(new StudentState(Nd4j.create(params), Nd4j.zeros(DataType.FLOAT, 2 * layout.size()), 0));
+            loss = torch.fit(new Minibatch(views, Nd4j.create(flatTargets, new long[] {BATCH, CLASSES}, DataType.FLOAT)),
+                    new StepSettings(0, LR, 0, false), 0);
+            after = torch.paramValues();
+        }
+
+        assertEquals(expectedLoss, loss, 1e-5 * Math.max(1, expectedLoss), "loss");
+        int moved = 0;
+        for (int f = 0; f < features; f++) {
+            for (int c = 0; c < CLASSES; c++) {
+                int at = (int) w.offset() + f * CLASSES + c;
+                if (Math.abs(gradW[f][c]) > 1e-4) {
+                    assertEquals(-LR * Math.signum(gradW[f][c]), after[at] - params[at], 1e-2 * LR, "W[" + f + ", " + c + "]");
+                    moved++;
+                }
+            }
+        }
+        assertTrue(moved > features, "most weights have a gradient; " + moved + " checked");
+        for (int c = 0; c < CLASSES; c++) {
+            int at = (int) b.offset() + c;
+            assertEquals(-LR * Math.signum(gradB[c]), after[at] - params[at], 1e-2 * LR, "b[" + c + "]");
+        }
+        double largestBackboneStep = 0;
+        for (int i = 0; i < backboneLength; i++) {
+            largestBackboneStep = Math.max(largestBackboneStep, Math.abs(after[i] - params[i]));
+        }
+        assertEquals(LR * BACKBONE_SCALE, largestBackboneStep, 1e-2 * LR * BACKBONE_SCALE,
+                "the backbone's first AdamW step is lr x scale wherever it has a gradient");
+    }
+}
