@@ -2,6 +2,7 @@ package io.dinospark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -112,6 +113,19 @@ class ConfigLoaderTest {
 
     private Path write(String text) throws IOException {
         return Files.writeString(Files.createTempFile(dir, "dino", ".conf"), text);
+    }
+
+    @Test
+    void overridesOfARunsConfigurationKeepTheRestAndAreChecked() {
+        DinoConfig run = ConfigLoader.load(null, List.of("model.arch=conv", "train.epochs=70", "optim.lr=0.01"));
+        DinoConfig tuned = ConfigLoader.withOverrides(run, List.of("optim.lr=0.002", "data.root=\"x/y\""));
+        assertEquals(0.002, tuned.optim().lr());
+        assertEquals("x/y", tuned.data().root());
+        assertEquals(run.model(), tuned.model());
+        assertEquals(70, tuned.train().epochs());
+        assertThrows(ConfigException.class, () -> ConfigLoader.withOverrides(run, List.of("optim.lrr=1")));
+        assertThrows(ConfigException.class, () -> ConfigLoader.withOverrides(run, List.of("model.depth=3")),
+                "a convnet's run takes no ViT size");
     }
 
     @Test

@@ -32,6 +32,7 @@ import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Engine;
 import io.dinospark.engine.StudentState;
+import io.dinospark.model.ParameterLayout;
 
 /** Checkpoints are read by the project's own reader: what it never writes, or writes otherwise, is refused. */
 class CheckpointsTest {
@@ -125,6 +126,29 @@ class CheckpointsTest {
         IOException e = assertThrows(IOException.class, this::load);
         assertTrue(e.getMessage().contains("student.zip") && e.getMessage().contains("not read"), e.getMessage());
         assertFalse(deserialized);
+    }
+
+    @Test
+    void aClassifierReadsBackWithItsClassesAndNoCenter() throws IOException {
+        ParameterLayout layout = ParameterLayout.classifier(config, 4);
+        StudentState network = new StudentState(Nd4j.rand(DataType.FLOAT, 1, layout.size()),
+                Nd4j.rand(DataType.FLOAT, 1, 2 * layout.size()), 3);
+        Path run = dir.resolve("classifier");
+        Checkpoints classifiers = new Checkpoints(new org.apache.hadoop.fs.Path(run.toUri()), new Configuration(), 3);
+        classifiers.save(Checkpoints.State.classifier(9, network, ConfigLoader.render(config), 4));
+        assertFalse(Files.exists(run.resolve("checkpoints/step-0000000009/center.bin")));
+
+        Checkpoints.State state = classifiers.latest().orElseThrow();
+        assertEquals(4, state.classes());
+        assertEquals(null, state.center());
+        assertArrayEquals(network.params().toFloatVector(), state.student().params().toFloatVector());
+        assertArrayEquals(network.params().toFloatVector(), state.teacher().toFloatVector(), "evaluation reads the network");
+
+        Path stateFile = run.resolve("checkpoints/step-0000000009/state.json");
+        Files.writeString(stateFile, Files.readString(stateFile).replace("\"classes\":4", "\"classes\":1"));
+        Files.deleteIfExists(run.resolve("checkpoints/step-0000000009/.state.json.crc"));
+        IOException e = assertThrows(IOException.class, classifiers::latest);
+        assertTrue(e.getMessage().contains("classifier of 1 classes"), e.getMessage());
     }
 
     @Test

@@ -46,8 +46,8 @@ public final class Dl4jEngine implements Engine {
     /** Fine-tuning is the torch engine's; this engine trains DINO students only. */
     @Override
     public StudentTrainer classifierTrainer(JavaSparkContext sc, Classifier classifier, StudentState start) {
-        throw new IllegalArgumentException("fine-tuning runs on the torch engine, and this run's train.engine is dl4j:"
-                + " give finetune train.engine=torch (the network's parameters mean the same to both engines)");
+        throw new IllegalArgumentException("fine-tuning runs on the torch engine, not on train.engine=dl4j: leave"
+                + " finetune's train.engine=torch (a DL4J run's parameters mean the same to the torch engine)");
     }
 
     @Override
