@@ -116,6 +116,7 @@ public final class FineTuning {
     public static Outcome run(SparkSession spark, DinoConfig config, Recipe recipe, Start start, ImageSource val,
             String output, long untilStep, int featureBatch) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ImageSource train = ImageSource.of(config.data());
         ImageCatalog catalog = ImageCatalog.list(spark, train);
         LabelledSet.requireLabels(catalog, train, "fine-tuning train");
@@ -132,8 +133,7 @@ public final class FineTuning {
             Optional<Checkpoints.State> resume = resumable(checkpoints, plan, config, output, hadoop);
             StudentState first = resume.map(Checkpoints.State::student)
                     .orElseGet(() -> initial(classifier, start.params()));
-            StudentTrainer trainer = Engine.of(config).classifierTrainer(JavaSparkContext.fromSparkContext(
-                    spark.sparkContext()), classifier, first);
+            StudentTrainer trainer = Engine.of(config).classifierTrainer(sc, classifier, first);
             TrainConfig t = config.train();
             long stepsPerEpoch = catalog.count() / t.imagesPerStep();
             if (stepsPerEpoch == 0) {
@@ -154,6 +154,8 @@ public final class FineTuning {
                 LabelledMinibatches views = new LabelledMinibatches(config, labels, recipe.labelSmoothing(), epoch, conf);
                 for (long s = step % stepsPerEpoch; s < order.steps() && step < until; s++, step++) {
                     long stepStart = System.nanoTime();
+                    sc.setJobGroup("finetune-" + start.name() + "-step-" + step, "fine-tuning " + start.name() + ": step "
+                            + (step + 1) + "/" + until, false);
                     JavaRDD<Minibatch> minibatches = order.step(s).mapPartitions(views);
                     StudentState before = trainer.state();
                     StepSettings settings = new StepSettings(step, schedules.lr(step), schedules.weightDecay(step), false);
@@ -172,7 +174,7 @@ public final class FineTuning {
                 order.release();
             }
             save(checkpoints, trainer, step, configText, labels.size(), lease);
-            LinearProbe.Accuracy accuracy = score(spark, classifier, trainer.params(), valSet, labels, featureBatch);
+            LinearProbe.Accuracy accuracy = score(sc, classifier, trainer.params(), valSet, labels, featureBatch);
             return new Outcome(step, total, accuracy.top1(), accuracy.top5(), (System.nanoTime() - begin) / 1e9);
         } finally {
             catalog.release();
@@ -247,11 +249,10 @@ public final class FineTuning {
     }
 
     /** Top-1 and top-5 of the classifier with {@code params} on {@code val}: its backbone's features, its layer. */
-    private static LinearProbe.Accuracy score(SparkSession spark, Classifier classifier, INDArray params,
+    private static LinearProbe.Accuracy score(JavaSparkContext sc, Classifier classifier, INDArray params,
             LabelledSet val, LabelIndex labels, int batch) {
         DinoConfig config = classifier.config();
         ParameterLayout layout = classifier.layout();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<FeatureModel> model = sc.broadcast(FeatureModel.backbone("fine-tuned", config, params, 1));
         try {
             JavaRDD<ImageFeature> features = FeatureExtractor.extract(val.images(), config.crops().globalSize(),
