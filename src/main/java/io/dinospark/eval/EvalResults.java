@@ -35,9 +35,13 @@ public final class EvalResults {
     public record Linear(long checkpointStep, double top1, double top5) {
     }
 
-    /** {@code eval/retrieval.json}: the top {@code k} of each query scored against the ground truth. */
+    /**
+     * {@code eval/retrieval.json}: the top {@code k} of each query scored against the ground truth, under the
+     * backbones' {@code feature} ({@link io.dinospark.engine.FeatureKind#describe}: {@code cls}, {@code cls-gem},
+     * with {@code , multiscale}; null in files written before it was recorded, which ranked by {@code cls}).
+     */
     public record Retrieval(long checkpointStep, String groundTruth, int k, long queries, long database,
-            List<GroundTruth.Row> rows) {
+            String feature, List<GroundTruth.Row> rows) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
