@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
+import io.dinospark.config.DinoConfig;
 import io.dinospark.data.ImageCatalog;
 import io.dinospark.engine.FeatureKind;
 import io.dinospark.eval.EvalResults;
@@ -73,6 +74,12 @@ final class RetrieveCommand implements Callable<Integer> {
                     + " L2-normalised. Raw pixels stay the pixels at scale 1.")
     boolean multiscale;
 
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Compute the features with this engine (torch, dl4j) instead of the one the run's train.engine"
+                    + " names: both read the same parameters the same way, and only torch computes --descriptor"
+                    + " cls-gem and --multiscale. Default: the run's.")
+    String engine;
+
     @ArgGroup(exclusive = true)
     Truth truth;
 
@@ -101,6 +108,11 @@ final class RetrieveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " exists; retrieve never overwrites a table");
         }
         TrainedRun run = source.load(hadoop);
+        if (engine != null) {
+            DinoConfig c = run.config();
+            run = new TrainedRun(run.directory(), new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
+                    c.train().withEngine(engine), c.augment(), c.data(), c.eval()), run.step(), run.teacherParams());
+        }
         FeatureKind kind = new FeatureKind(FeatureKind.Descriptor.named(descriptor), multiscale);
         // An unknown name, or a kind the run's engine does not compute, fails before any work.
         var models = features.stream().map(run::features).map(m -> m.withKind(kind)).toList();

@@ -145,6 +145,10 @@ class RetrieveCommandTest {
         assertEquals("1", multiscale[0]);
         assertTrue(multiscale[1].contains("--multiscale needs the torch engine"), multiscale[1]);
         assertTrue(Files.notExists(Path.of(out)));
+        // The same parameters on the torch engine, which computes it.
+        String[] viaTorch = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", val,
+                "--database", val, "--descriptor", "cls-gem", "--engine", "torch", "--k", "2", "--out", out + "-torch");
+        assertEquals("0", viaTorch[0], viaTorch[1]);
         String[] unknown = Commands.run("retrieve", "--run", dir.resolve("torch-run").toString(), "--queries", val,
                 "--database", val, "--descriptor", "gem", "--out", out);
         assertEquals("1", unknown[0]);

@@ -41,7 +41,8 @@ final class Dl4jFeatures implements FeatureNetwork {
         if (!kind.equals(FeatureKind.CLS)) {
             throw new UnsupportedOperationException("the DL4J engine computes the CLS feature only; "
                     + (kind.multiscale() ? "--multiscale" : "--descriptor " + kind.descriptor().userName())
-                    + " needs the torch engine (train.engine = torch, the default)");
+                    + " needs the torch engine (train.engine = torch, the default; retrieve --engine torch evaluates"
+                    + " a DL4J run's parameters there)");
         }
         return network.output(views, false);
     }
