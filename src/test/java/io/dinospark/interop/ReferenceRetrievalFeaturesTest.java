@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +152,7 @@ class ReferenceRetrievalFeaturesTest {
         float[] params = perturbed(config);
         Map<String, SafeTensors.Tensor> kernels = new LinkedHashMap<>();
         for (ParameterLayout.Entry e : ParameterLayout.of(config).layer(DinoNetwork.BACKBONE)) {
-            float[] values = java.util.Arrays.copyOfRange(params, Math.toIntExact(e.offset()),
+            float[] values = Arrays.copyOfRange(params, Math.toIntExact(e.offset()),
                     Math.toIntExact(e.offset() + e.length()));
             kernels.put(e.name(), new SafeTensors.Tensor(e.shape(), values));
         }
