@@ -8,8 +8,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
+import io.dinospark.config.DinoConfig;
 import io.dinospark.data.ImageCatalog;
+import io.dinospark.engine.FeatureKind;
 import io.dinospark.eval.EvalResults;
+import io.dinospark.eval.FeatureModel;
 import io.dinospark.eval.GroundTruth;
 import io.dinospark.eval.GroundTruthFile;
 import io.dinospark.eval.ImageRetrieval;
@@ -21,8 +24,9 @@ import picocli.CommandLine.Option;
 
 /** Nearest-neighbour image retrieval of query images in a database, scored against a ground truth when given. */
 @Command(name = "retrieve", mixinStandardHelpOptions = true,
-        description = {"Image retrieval (the reference's eval_image_retrieval.py): the top k database images of each query"
-                + " by cosine similarity of the CLS features of a run's newest teacher (or of imported --weights, a"
+        description = {"Image retrieval (the reference's eval_image_retrieval.py and eval_copy_detection.py): the top k"
+                + " database images of each query by cosine similarity of the features (CLS, or CLS+GeM with --descriptor"
+                + " cls-gem; optionally --multiscale) of a run's newest teacher (or of imported --weights, a"
                 + " random-init backbone, the raw pixels), written as a Parquet table features, query, rank, database,"
                 + " similarity. With --ground-truth or --same-class it prints mAP and mP@1/5/10 (the revisited protocol)"
                 + " and writes <run>/eval/<result>.json (with --run)."})
@@ -56,6 +60,26 @@ final class RetrieveCommand implements Callable<Integer> {
             description = "Features to rank by, comma-separated: teacher, random-init, raw-pixels. Default: ${DEFAULT-VALUE}.")
     List<String> features;
 
+    @Option(names = "--descriptor", defaultValue = "cls", paramLabel = "cls|cls-gem",
+            description = "What a backbone's vector for an image is: cls, the CLS token after the final norm (the conv"
+                    + " backbone: its mean-pooled last stage); or cls-gem, the copy-detection feature of"
+                    + " eval_copy_detection.py: the CLS token concatenated with GeM (p = 4) of the last block's patch"
+                    + " tokens (the conv backbone: of its last stage's feature map), twice as wide. Raw pixels stay the"
+                    + " pixels. Default: ${DEFAULT-VALUE}.")
+    String descriptor;
+
+    @Option(names = "--multiscale",
+            description = "The reference's multiscale feature (utils.multi_scale, eval_image_retrieval.py --multiscale):"
+                    + " the descriptor of the evaluation view at scales 1, 1/sqrt(2) and 1/2 (bilinear), averaged, then"
+                    + " L2-normalised. Raw pixels stay the pixels at scale 1.")
+    boolean multiscale;
+
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Compute the features with this engine (torch, dl4j) instead of the one the run's train.engine"
+                    + " names: both read the same parameters the same way, and only torch computes --descriptor"
+                    + " cls-gem and --multiscale. Default: the run's.")
+    String engine;
+
     @ArgGroup(exclusive = true)
     Truth truth;
 
@@ -84,7 +108,18 @@ final class RetrieveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " exists; retrieve never overwrites a table");
         }
         TrainedRun run = source.load(hadoop);
-        var models = features.stream().map(run::features).toList(); // an unknown name fails before any work
+        if (engine != null) {
+            DinoConfig c = run.config();
+            run = new TrainedRun(run.directory(), new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
+                    c.train().withEngine(engine), c.augment(), c.data(), c.eval()), run.step(), run.teacherParams());
+        }
+        FeatureKind kind = new FeatureKind(FeatureKind.Descriptor.named(descriptor), multiscale);
+        // An unknown name, or a kind the run's engine does not compute, fails before any work.
+        var models = features.stream().map(run::features).map(m -> m.withKind(kind)).toList();
+        if (!kind.equals(FeatureKind.CLS) && models.stream().anyMatch(FeatureModel::isRawPixels)) {
+            System.out.println("raw-pixels: the evaluation view itself, as always (" + kind.describe()
+                    + " applies to the backbones only)");
+        }
         ImageCatalog queryImages = ImageCatalog.list(spark, run.images(queries));
         ImageCatalog databaseImages = ImageCatalog.list(spark, run.images(database));
         GroundTruth groundTruth = truth == null ? null : truth.sameClass
@@ -106,8 +141,8 @@ final class RetrieveCommand implements Callable<Integer> {
             }
         }
         long written = ImageRetrieval.write(spark, rankings, out);
-        System.out.printf("retrieval of %d queries in %d database images (top %d) by %s at step %d: %d rows written to %s%n",
-                queryImages.count(), databaseImages.count(), k, source.describe(), run.step(), written, out);
+        System.out.printf("retrieval of %d queries in %d database images (top %d) by %s at step %d (%s): %d rows written to %s%n",
+                queryImages.count(), databaseImages.count(), k, source.describe(), run.step(), kind.describe(), written, out);
         if (groundTruth == null) {
             return 0;
         }
@@ -115,7 +150,7 @@ final class RetrieveCommand implements Callable<Integer> {
         System.out.print(table(rows));
         if (source.runDirectory() != null) {
             var file = EvalResults.writeRetrieval(source.runDirectory(), result, new EvalResults.Retrieval(run.step(),
-                    groundTruth.describe(), k, queryImages.count(), databaseImages.count(), rows), hadoop);
+                    groundTruth.describe(), k, queryImages.count(), databaseImages.count(), kind.describe(), rows), hadoop);
             System.out.println("written to " + file);
         }
         return 0;

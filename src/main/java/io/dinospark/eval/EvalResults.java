@@ -48,9 +48,13 @@ public final class EvalResults {
     public record FinetuneRow(String start, double top1, double top5, long steps, double seconds, String directory) {
     }
 
-    /** {@code eval/retrieval.json}: the top {@code k} of each query scored against the ground truth. */
+    /**
+     * {@code eval/retrieval.json}: the top {@code k} of each query scored against the ground truth, under the
+     * backbones' {@code feature} ({@link io.dinospark.engine.FeatureKind#describe}: {@code cls}, {@code cls-gem},
+     * with {@code , multiscale}; null in files written before it was recorded, which ranked by {@code cls}).
+     */
     public record Retrieval(long checkpointStep, String groundTruth, int k, long queries, long database,
-            List<GroundTruth.Row> rows) {
+            String feature, List<GroundTruth.Row> rows) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -30,7 +30,7 @@ final class ExecutorFeatures {
         }
         FeatureNetwork network = borrow(model);
         try {
-            return network.features(views);
+            return network.features(views, model.kind());
         } finally {
             giveBack(model, network);
         }

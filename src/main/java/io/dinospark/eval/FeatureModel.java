@@ -2,11 +2,16 @@ package io.dinospark.eval;
 
 import java.io.Serializable;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Engine;
+import io.dinospark.engine.FeatureKind;
+import io.dinospark.engine.FeatureNetwork;
+import io.dinospark.model.CropLayout;
 import io.dinospark.model.DinoNetwork;
 import io.dinospark.model.ParameterLayout;
 
@@ -19,15 +24,18 @@ import io.dinospark.model.ParameterLayout;
  * @param config the run's configuration; null for raw pixels
  * @param params the backbone's parameters (the network's first layer); null for raw pixels
  * @param blocks the feature is the output of the last {@code blocks} blocks (ViT: CLS tokens, concatenated)
+ * @param kind   which feature the backbone gives ({@link FeatureKind}: CLS or CLS+GeM, one scale or three); raw
+ *               pixels are the view whatever the kind (neither GeM nor an average over scales applies to them)
  */
-public record FeatureModel(String name, DinoConfig config, INDArray params, int blocks) implements Serializable {
+public record FeatureModel(String name, DinoConfig config, INDArray params, int blocks, FeatureKind kind)
+        implements Serializable {
 
     public static final String TEACHER = "teacher";
     public static final String RANDOM_INIT = "random-init";
     public static final String RAW_PIXELS = "raw-pixels";
 
     public static FeatureModel rawPixels() {
-        return new FeatureModel(RAW_PIXELS, null, null, 0);
+        return new FeatureModel(RAW_PIXELS, null, null, 0, FeatureKind.CLS);
     }
 
     /**
@@ -40,7 +48,24 @@ public record FeatureModel(String name, DinoConfig config, INDArray params, int 
         // The layouts (a DINO network's, a classifier's) put the backbone first.
         INDArray params = networkParams.reshape(1, -1).get(NDArrayIndex.point(0), NDArrayIndex.interval(0, count))
                 .reshape(1, count).dup();
-        return new FeatureModel(name, config, params, blocks);
+        return new FeatureModel(name, config, params, blocks, FeatureKind.CLS);
+    }
+
+    /**
+     * These features with the backbone giving {@code kind}; raw pixels stay the view. The run's engine computes one
+     * view of zeros here, on the caller's side, so that an engine which does not compute {@code kind} refuses
+     * before any Spark job (its message names the option and the engine that does).
+     */
+    public FeatureModel withKind(FeatureKind kind) {
+        if (isRawPixels() || kind.equals(this.kind)) {
+            return this;
+        }
+        FeatureModel model = new FeatureModel(name, config, params, blocks, kind);
+        int size = config.crops().globalSize();
+        try (FeatureNetwork network = Engine.of(config).features(config, params, blocks)) {
+            network.features(Nd4j.zeros(DataType.FLOAT, 1, (long) CropLayout.CHANNELS * size * size), kind);
+        }
+        return model;
     }
 
     /** The backbone a new run of {@code config} starts from (same architecture, same seed): the random-init baseline. */

@@ -26,6 +26,21 @@ public final class PositionEmbeddingInterpolation {
         if (inH == outH && inW == outW) {
             return Nd4j.eye(inH * inW).castTo(dataType);
         }
+        return Nd4j.create(weights(inH, inW, outH, outW)).castTo(dataType);
+    }
+
+    /**
+     * The same matrix as plain Java arrays, {@code [outH*outW][inH*inW]}, for callers that must not allocate ND4J
+     * arrays (inside a JavaCPP {@code PointerScope}).
+     */
+    public static double[][] weights(int inH, int inW, int outH, int outW) {
+        if (inH == outH && inW == outW) {
+            double[][] identity = new double[inH * inW][inH * inW];
+            for (int i = 0; i < identity.length; i++) {
+                identity[i][i] = 1;
+            }
+            return identity;
+        }
         double[][] rows = axisWeights(inH, outH);
         double[][] cols = axisWeights(inW, outW);
         double[][] m = new double[outH * outW][inH * inW];
@@ -41,7 +56,7 @@ public final class PositionEmbeddingInterpolation {
                 }
             }
         }
-        return Nd4j.create(m).castTo(dataType);
+        return m;
     }
 
     /** One axis: {@code [out][in]} weights of PyTorch's bicubic upsampling with scale factor (out + 0.1) / in. */

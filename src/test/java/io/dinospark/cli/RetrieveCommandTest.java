@@ -31,6 +31,7 @@ class RetrieveCommandTest {
         LocalSpark.get();
         BrightnessClasses.write(dir.resolve("images"), 3, 8, 4, 7);
         Commands.writeRun(dir.resolve("run"), TestConfigs.tinyConv(2), 5);
+        Commands.writeRun(dir.resolve("torch-run"), TestConfigs.withEngine(TestConfigs.tinyConv(2), "torch"), 5);
     }
 
 
@@ -106,6 +107,52 @@ class RetrieveCommandTest {
         // Three classes of one brightness each, 8 of 24 database images positive: a random ranking's AP is 0.374 on
         // average (the mean of 12 such: 0.374 +- 0.03); the pixels tell the classes apart.
         assertTrue(scores.rows().get(0).map() > 0.9, scores.toString());
+    }
+
+    @Test
+    void theCopyDetectionFeatureMultiscaleFindsEachQueryAtRankOneAndIsRecorded() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String name : valNames()) {
+            lines.add("{\"query\": \"" + name + "\", \"positives\": [\"" + name + "\"]}");
+        }
+        Path truth = Files.write(dir.resolve("self-gem.jsonl"), lines);
+        String table = dir.resolve("self-gem-table").toString();
+        String[] result = Commands.run("retrieve", "--run", dir.resolve("torch-run").toString(), "--queries",
+                dir.resolve("images/val").toString(), "--database", dir.resolve("images/val").toString(),
+                "--features", "teacher,random-init,raw-pixels", "--descriptor", "cls-gem", "--multiscale", "--k", "3",
+                "--ground-truth", truth.toString(), "--result", "self-gem", "--out", table);
+        assertEquals("0", result[0], result[1]);
+        EvalResults.Retrieval scores = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                dir.resolve("torch-run/eval/self-gem.json").toFile(), EvalResults.Retrieval.class);
+        assertEquals("cls-gem, multiscale", scores.feature());
+        assertEquals(List.of("teacher", "random-init", "raw-pixels"),
+                scores.rows().stream().map(GroundTruth.Row::features).toList());
+        for (GroundTruth.Row row : scores.rows()) {
+            assertEquals(1.0, row.precisionAt1(), 1e-12, row.toString());
+        }
+    }
+
+    @Test
+    void anEngineWithoutTheFeatureRefusesItBeforeAnyWork() throws Exception {
+        String val = dir.resolve("images/val").toString();
+        String out = dir.resolve("dl4j-gem").toString();
+        String[] gem = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", val, "--database", val,
+                "--descriptor", "cls-gem", "--out", out);
+        assertEquals("1", gem[0]);
+        assertTrue(gem[1].contains("--descriptor cls-gem needs the torch engine"), gem[1]);
+        String[] multiscale = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", val,
+                "--database", val, "--multiscale", "--out", out);
+        assertEquals("1", multiscale[0]);
+        assertTrue(multiscale[1].contains("--multiscale needs the torch engine"), multiscale[1]);
+        assertTrue(Files.notExists(Path.of(out)));
+        // The same parameters on the torch engine, which computes it.
+        String[] viaTorch = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", val,
+                "--database", val, "--descriptor", "cls-gem", "--engine", "torch", "--k", "2", "--out", out + "-torch");
+        assertEquals("0", viaTorch[0], viaTorch[1]);
+        String[] unknown = Commands.run("retrieve", "--run", dir.resolve("torch-run").toString(), "--queries", val,
+                "--database", val, "--descriptor", "gem", "--out", out);
+        assertEquals("1", unknown[0]);
+        assertTrue(unknown[1].contains("--descriptor 'gem' is not one of cls, cls-gem"), unknown[1]);
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.FeatureKind;
 import io.dinospark.engine.FeatureNetwork;
 import io.dinospark.model.CropLayout;
 import io.dinospark.model.DinoNetwork;
@@ -36,7 +37,13 @@ final class Dl4jFeatures implements FeatureNetwork {
     }
 
     @Override
-    public synchronized INDArray features(INDArray views) {
+    public synchronized INDArray features(INDArray views, FeatureKind kind) {
+        if (!kind.equals(FeatureKind.CLS)) {
+            throw new UnsupportedOperationException("the DL4J engine computes the CLS feature only; "
+                    + (kind.multiscale() ? "--multiscale" : "--descriptor " + kind.descriptor().userName())
+                    + " needs the torch engine (train.engine = torch, the default; retrieve --engine torch evaluates"
+                    + " a DL4J run's parameters there)");
+        }
         return network.output(views, false);
     }
 

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AbstractTensor;
+import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -22,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.ModelConfig;
+import io.dinospark.engine.FeatureKind;
 import io.dinospark.model.CropLayout;
 import io.dinospark.model.DinoNetwork;
 import io.dinospark.model.ParameterLayout;
@@ -67,6 +69,8 @@ public final class TorchDinoNetwork implements AutoCloseable {
      * native^2]}: the DL4J engine's matrix, so both engines resample identically. Null when no crop needs it.
      */
     private final Tensor localInterpolation;
+    /** Evaluation only: the resampling to other grids (multiscale views), by grid, built on first use. */
+    private final Map<Integer, Tensor> evaluationInterpolation = new HashMap<>();
     private final int featureDim;
 
     /**
@@ -303,8 +307,10 @@ public final class TorchDinoNetwork implements AutoCloseable {
         if (grid == g) {
             return pos;
         }
-        // Crops come at the global or the local size only, so another grid is the local one.
-        Tensor patchPos = localInterpolation.matmul(pos.narrow(0, 1, (long) g * g));
+        // Training crops come at the global or the local size; evaluation's multiscale views at other sizes.
+        Tensor resampling = localInterpolation != null && grid == crops.localSize() / model.patchSize()
+                ? localInterpolation : evaluationInterpolation(grid);
+        Tensor patchPos = resampling.matmul(pos.narrow(0, 1, (long) g * g));
         return torch.cat(new TensorVector(pos.narrow(0, 0, 1), patchPos), 0);
     }
 
@@ -391,6 +397,11 @@ public final class TorchDinoNetwork implements AutoCloseable {
 
     /** Per stage a 3x3 stride-2 convolution (padding 1) and GELU, then the mean over the plane: {@code [n, C]}. */
     private Tensor conv(Tensor images) {
+        return convStages(images).mean(new long[] {2, 3}, false, new ScalarTypeOptional());
+    }
+
+    /** The last stage's feature map, {@code [n, C, h, w]}, before pooling. */
+    private Tensor convStages(Tensor images) {
         Tensor x = images;
         for (int s = 0; s < model.convChannels().size(); s++) {
             // DL4J's kernel layout [kH, kW, in, out] to libtorch's [out, in, kH, kW].
@@ -398,7 +409,7 @@ public final class TorchDinoNetwork implements AutoCloseable {
             TensorOptional bias = new TensorOptional(backboneParam("c" + s + "B").view(-1));
             x = torch.gelu(torch.conv2d(x, kernel, bias, new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1}, 1));
         }
-        return x.mean(new long[] {2, 3}, false, new ScalarTypeOptional());
+        return x;
     }
 
     // ---- evaluation features ---------------------------------------------------------------------------------
@@ -411,6 +422,17 @@ public final class TorchDinoNetwork implements AutoCloseable {
      * @param views one global-size view per row, {@code [B, 3 * S * S]}
      */
     public Tensor features(Tensor views, int blocks) {
+        return features(views, blocks, FeatureKind.CLS);
+    }
+
+    /**
+     * Features of {@code kind} of evaluation views (see {@link FeatureKind}), in inference mode without gradients:
+     * {@code [B, featureDim]}, with GeM {@code [B, featureDim + F]} ({@code F} the width of one block's token). Call
+     * inside a {@link PointerScope}.
+     *
+     * @param views one global-size view per row, {@code [B, 3 * S * S]}
+     */
+    public Tensor features(Tensor views, int blocks, FeatureKind kind) {
         if (model.arch().isVit() ? blocks < 1 || blocks > model.depth() : blocks != 1) {
             throw new IllegalArgumentException(model.arch().isVit()
                     ? "a ViT of depth " + model.depth() + " has 1 to " + model.depth()
@@ -422,9 +444,83 @@ public final class TorchDinoNetwork implements AutoCloseable {
                     + crops.globalSize() + " px RGB image per row), got " + Arrays.toString(views.shape()));
         }
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor images = views.reshape(-1, CropLayout.CHANNELS, crops.globalSize(), crops.globalSize());
-            return model.arch().isVit() ? vit(images, null, blocks) : conv(images);
+            int size = crops.globalSize();
+            Tensor images = views.reshape(-1, CropLayout.CHANNELS, size, size);
+            if (!kind.multiscale()) {
+                return evaluation(images, blocks, kind.descriptor());
+            }
+            // utils.multi_scale: the descriptor at each scale, summed, divided by the number of scales, L2-normalised.
+            Tensor sum = null;
+            for (double scale : FeatureKind.SCALES) {
+                Tensor scaled = scale == 1 ? images : torch.upsample_bilinear2d(images,
+                        new long[] {FeatureKind.scaledSize(size, scale), FeatureKind.scaledSize(size, scale)}, false,
+                        new DoubleOptional(scale), new DoubleOptional(scale));
+                Tensor f = evaluation(scaled, blocks, kind.descriptor());
+                sum = sum == null ? f : sum.add(f);
+            }
+            Tensor mean = sum.div(new Scalar((double) FeatureKind.SCALES.size()));
+            return mean.div(l2Norm(mean, 1).clamp_min(new Scalar(L2_FLOOR)));
         }
+    }
+
+    /** One scale's descriptor of images {@code [n, 3, s, s]}, any side {@code s}: {@code [n, featureDim (+ F)]}. */
+    private Tensor evaluation(Tensor images, int blocks, FeatureKind.Descriptor descriptor) {
+        boolean gem = descriptor == FeatureKind.Descriptor.CLS_GEM;
+        if (!model.arch().isVit()) {
+            Tensor map = convStages(images);
+            Tensor mean = map.mean(new long[] {2, 3}, false, new ScalarTypeOptional());
+            return gem ? torch.cat(new TensorVector(mean, gem(map.flatten(2, 3), 2)), 1) : mean;
+        }
+        // The reference's patch embedding (a stride-p convolution) floors: the last side % p pixels are not read.
+        int patch = model.patchSize();
+        int grid = (int) images.size(2) / patch;
+        if (grid < 1) {
+            throw new IllegalArgumentException("a " + images.size(2) + " px view is smaller than one " + patch + " px patch");
+        }
+        if ((long) grid * patch != images.size(2)) {
+            images = images.narrow(2, 0, (long) grid * patch).narrow(3, 0, (long) grid * patch);
+        }
+        int depth = model.depth();
+        Tensor x = embed(images, grid);
+        TensorVector out = new TensorVector();
+        for (int i = 0; i < depth; i++) {
+            x = transformerBlock(x, i, null);
+            if (i >= depth - blocks) {
+                out.push_back(layerNorm(x.select(1, 0), backboneParam("normg"), backboneParam("normb")));
+            }
+        }
+        if (gem) { // get_intermediate_layers(n=1): every token after the final norm; the patches' GeM
+            Tensor patches = layerNorm(x.narrow(1, 1, (long) grid * grid), backboneParam("normg"), backboneParam("normb"));
+            out.push_back(gem(patches, 1));
+        }
+        return out.size() == 1 ? out.get(0) : torch.cat(out, 1);
+    }
+
+    /** GeM over dimension {@code dim}: {@code clamp(min=1e-6).pow(p).mean(dim).pow(1/p)}, p = 4. */
+    private static Tensor gem(Tensor x, long dim) {
+        return x.clamp_min(new Scalar(FeatureKind.GEM_FLOOR)).pow(new Scalar(FeatureKind.GEM_P))
+                .mean(new long[] {dim}, false, new ScalarTypeOptional()).pow(new Scalar(1 / FeatureKind.GEM_P));
+    }
+
+    /**
+     * {@link PositionEmbeddingInterpolation#matrix} from the native grid to {@code grid}, built once per grid from
+     * plain arrays (no ND4J: this runs inside the caller's {@link PointerScope}) and kept until {@link #close}.
+     */
+    private Tensor evaluationInterpolation(int grid) {
+        Tensor cached = evaluationInterpolation.get(grid);
+        if (cached == null) {
+            int g = nativeGrid();
+            double[][] weights = PositionEmbeddingInterpolation.weights(g, g, grid, grid);
+            float[] flat = new float[grid * grid * g * g];
+            for (int r = 0; r < weights.length; r++) {
+                for (int c = 0; c < weights[r].length; c++) {
+                    flat[r * g * g + c] = (float) weights[r][c];
+                }
+            }
+            cached = owned(TorchArrays.tensor(device, flat, (long) grid * grid, (long) g * g));
+            evaluationInterpolation.put(grid, cached);
+        }
+        return cached;
     }
 
     // ---- classifier ------------------------------------------------------------------------------------------
@@ -491,5 +587,6 @@ public final class TorchDinoNetwork implements AutoCloseable {
         if (localInterpolation != null) {
             localInterpolation.releaseReference();
         }
+        evaluationInterpolation.values().forEach(Tensor::releaseReference);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
+import io.dinospark.engine.FeatureKind;
 import io.dinospark.engine.FeatureNetwork;
 
 /**
@@ -25,8 +26,8 @@ final class TorchFeatures implements FeatureNetwork {
     }
 
     @Override
-    public synchronized INDArray features(INDArray views) {
-        return TorchArrays.inferRows(views, network.device(), pixels -> network.features(pixels, blocks));
+    public synchronized INDArray features(INDArray views, FeatureKind kind) {
+        return TorchArrays.inferRows(views, network.device(), pixels -> network.features(pixels, blocks, kind));
     }
 
     @Override
