@@ -24,6 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.dinospark.Closeness;
 import io.dinospark.PythonTorch;
 import io.dinospark.TestConfigs;
 import io.dinospark.config.DinoConfig;
@@ -91,15 +92,7 @@ class AuthorsVitCrossCheckTest {
     }
 
     private static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double scale = 0;
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        System.out.printf("%s: worst difference %.2e of largest value %.3f%n", what, worst, scale);
-        assertEquals(0, worst / scale, TOLERANCE, what + ": worst difference against the largest value");
+        Closeness.assertClose(what, expected, actual, TOLERANCE);
     }
 
     /** A tiny ViT (width 24, 3 heads, patch 4, 16 px) with a learned last-layer gain, every parameter perturbed. */

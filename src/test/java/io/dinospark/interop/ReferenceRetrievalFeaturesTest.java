@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.dinospark.Closeness;
 import io.dinospark.PythonTorch;
 import io.dinospark.TestConfigs;
 import io.dinospark.config.DinoConfig;
@@ -117,22 +118,11 @@ class ReferenceRetrievalFeaturesTest {
                 INDArray ours = network.features(views, e.getValue());
                 int width = e.getValue().descriptor() == FeatureKind.Descriptor.CLS_GEM ? 2 * featureDim : featureDim;
                 assertEquals(width, ours.columns(), e.getKey() + ": width");
-                assertClose(theirs.get(e.getKey()), ours.reshape(-1).toFloatVector(), e.getKey());
+                Closeness.assertClose(e.getKey(), theirs.get(e.getKey()), ours.reshape(-1).toFloatVector(), TOLERANCE);
             }
         }
     }
 
-    private static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double scale = 0;
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        System.out.printf("%s: worst difference %.2e of largest value %.3f%n", what, worst, scale);
-        assertEquals(0, worst / scale, TOLERANCE, what + ": worst difference against the largest value");
-    }
 
     @Test
     void vitFeaturesAreTheReferencesAtEveryScale() throws Exception {

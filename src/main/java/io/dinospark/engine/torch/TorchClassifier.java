@@ -3,7 +3,6 @@ package io.dinospark.engine.torch;
 import io.dinospark.engine.Classifier;
 import io.dinospark.engine.Minibatch;
 import io.dinospark.engine.StepSettings;
-import io.dinospark.engine.StudentState;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
@@ -15,7 +14,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code - mean over the batch of sum_c t_c log softmax(z)_c}, then the reference's clipping and AdamW, the
  * backbone at its lower rate. Stochastic depth as the DINO student's ({@code model.drop_path_rate}).
  */
-final class TorchClassifier implements TorchLearner {
+final class TorchClassifier extends TorchLearner {
 
     /** Builds the classifiers of one {@link Classifier}. */
     record Spec(Classifier classifier) implements TorchLearner.Spec {
@@ -32,30 +31,19 @@ final class TorchClassifier implements TorchLearner {
     }
 
     private final Spec spec;
-    private final TorchDinoNetwork network;
-    private final TorchAdamW adamw;
 
     TorchClassifier(Spec spec, TorchDevice device) {
+        this(spec, new TorchDinoNetwork(spec.classifier().config(), spec.classifier().layout(), device));
+    }
+
+    private TorchClassifier(Spec spec, TorchDinoNetwork network) {
+        super(network, new TorchAdamW(network.layout(), network.device(), spec.classifier().backboneLrScale()));
         this.spec = spec;
-        Classifier classifier = spec.classifier();
-        this.network = new TorchDinoNetwork(classifier.config(), classifier.layout(), device);
-        this.adamw = new TorchAdamW(network.layout(), device, classifier.backboneLrScale());
     }
 
     @Override
     public Spec key() {
         return spec;
-    }
-
-    @Override
-    public TorchDevice device() {
-        return network.device();
-    }
-
-    @Override
-    public void load(StudentState state) {
-        network.load(TorchArrays.floats(state.params()));
-        adamw.load(TorchArrays.floats(state.optimizer()), state.optimizerSteps());
     }
 
     @Override
@@ -80,26 +68,5 @@ final class TorchClassifier implements TorchLearner {
             adamw.step(network.parameters(), settings, spec.classifier().config().optim().clipGrad());
             return value;
         }
-    }
-
-    @Override
-    public float[] paramValues() {
-        return network.params();
-    }
-
-    @Override
-    public float[] optimizerValues() {
-        return adamw.state();
-    }
-
-    @Override
-    public long optimizerSteps() {
-        return adamw.steps();
-    }
-
-    @Override
-    public void close() {
-        network.close();
-        adamw.close();
     }
 }

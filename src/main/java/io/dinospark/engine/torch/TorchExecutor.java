@@ -13,8 +13,8 @@ import io.dinospark.config.DinoConfig;
 /**
  * The torch networks resident in one executor JVM: pools of teachers and of learners (DINO students, fine-tuned
  * classifiers), one of each per task running at the same time, which keep their tensors between steps and only
- * load new parameters (a learner every step, a teacher when the broadcast version changes). A task borrows networks on its own device ({@link TorchDevice}), so
- * tasks of one executor on different GPUs never share one. Inside a Spark task libtorch uses the task's cores
+ * load new parameters (a learner every step, a teacher when the broadcast version changes). A task borrows
+ * networks on its own device ({@link TorchDevice}), so tasks of one executor on different GPUs never share one. Inside a Spark task libtorch uses the task's cores
  * ({@code spark.task.cpus}), so concurrent tasks do not oversubscribe the executor; OpenBLAS runs on the calling
  * thread alone (see {@link #useThreads}).
  */

@@ -18,7 +18,7 @@ import io.dinospark.model.CropLayout;
  * live in a {@link PointerScope} and are freed when it ends; the parameters and moments stay resident, so a worker
  * loads new values into the same tensors every step.
  */
-final class TorchStudent implements LocalStudent, TorchLearner {
+final class TorchStudent extends TorchLearner implements LocalStudent {
 
     /** Builds the students of one run's configuration. */
     record Spec(DinoConfig config) implements TorchLearner.Spec {
@@ -36,30 +36,20 @@ final class TorchStudent implements LocalStudent, TorchLearner {
 
     private final DinoConfig config;
     private final CropLayout crops;
-    private final TorchDinoNetwork network;
-    private final TorchAdamW adamw;
 
     TorchStudent(DinoConfig config, TorchDevice device) {
+        this(config, new TorchDinoNetwork(config, device));
+    }
+
+    private TorchStudent(DinoConfig config, TorchDinoNetwork network) {
+        super(network, new TorchAdamW(network.layout(), network.device()));
         this.config = config;
         this.crops = new CropLayout(config.crops().globalSize(), config.crops().localSize());
-        this.network = new TorchDinoNetwork(config, device);
-        this.adamw = new TorchAdamW(network.layout(), device);
     }
 
     @Override
     public Spec key() {
         return new Spec(config);
-    }
-
-    @Override
-    public TorchDevice device() {
-        return network.device();
-    }
-
-    @Override
-    public void load(StudentState state) {
-        network.load(TorchArrays.floats(state.params()));
-        adamw.load(TorchArrays.floats(state.optimizer()), state.optimizerSteps());
     }
 
     @Override
@@ -89,28 +79,7 @@ final class TorchStudent implements LocalStudent, TorchLearner {
     }
 
     @Override
-    public float[] paramValues() {
-        return network.params();
-    }
-
-    @Override
-    public float[] optimizerValues() {
-        return adamw.state();
-    }
-
-    @Override
-    public long optimizerSteps() {
-        return adamw.steps();
-    }
-
-    @Override
     public StudentState state() {
         return new StudentState(params(), TorchArrays.vector(adamw.state()), adamw.steps());
-    }
-
-    @Override
-    public void close() {
-        network.close();
-        adamw.close();
     }
 }

@@ -1,9 +1,8 @@
 package io.dinospark.engine.torch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dinospark.Closeness;
 import org.bytedeco.pytorch.AbstractTensor;
 import org.bytedeco.pytorch.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -46,20 +45,8 @@ final class Tensors {
         return v;
     }
 
-    /**
-     * {@code max |actual - expected| <= rtol * max |expected|}: float32 on two engines with different kernels and
-     * summation orders agrees to a fraction of the array's scale, not bit for bit.
-     */
     static void assertClose(String what, float[] expected, float[] actual, double rtol) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        double scale = 0;
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-        }
-        assertTrue(scale > 0, what + ": all zero, nothing compared");
-        assertTrue(worst <= rtol * scale, what + ": max difference " + worst + " exceeds " + rtol + " x scale " + scale);
+        Closeness.assertClose(what, expected, actual, rtol);
     }
 
     static void assertClose(String what, Floats expected, Tensor actual, double rtol) {
