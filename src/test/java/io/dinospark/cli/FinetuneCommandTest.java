@@ -50,6 +50,21 @@ class FinetuneCommandTest {
     }
 
     @Test
+    void anImportedVitFineTunesAsARunsTeacher() throws Exception {
+        Path vitRun = dir.resolve("vit-run");
+        Commands.writeRun(vitRun, TestConfigs.tinyVit(0, 0.0, true), 3);
+        String weights = dir.resolve("vit.safetensors").toString();
+        String[] exported = Commands.run("export", "--run", vitRun.toString(), "--out", weights);
+        assertEquals("0", exported[0], exported[1]);
+        String[] result = Commands.run("finetune", "--weights", weights, "--image-size", "16", "--train",
+                dir.resolve("images/train").toString(), "--val", dir.resolve("images/val").toString(), "--output",
+                dir.resolve("vit-finetuned").toString(), "--start", "teacher", "train.epochs=1", "train.workers=2",
+                "train.batch_size_per_worker=4");
+        assertEquals("0", result[0], result[1]);
+        assertTrue(Files.exists(dir.resolve("vit-finetuned/teacher/checkpoints/step-0000000003")));
+    }
+
+    @Test
     void rawPixelsHaveNoBackboneToFineTune() {
         String[] result = Commands.run("finetune", "--run", dir.resolve("run").toString(), "--train",
                 dir.resolve("images/train").toString(), "--val", dir.resolve("images/val").toString(), "--output",
