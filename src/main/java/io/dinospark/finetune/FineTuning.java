@@ -175,6 +175,8 @@ public final class FineTuning {
             }
             save(checkpoints, trainer, step, configText, labels.size(), lease);
             LinearProbe.Accuracy accuracy = score(sc, classifier, trainer.params(), valSet, labels, featureBatch);
+            LOG.info(String.format("fine-tuning %s: step %d of %d, val top-1 %.2f%%, top-5 %.2f%% (%d images)",
+                    start.name(), step, total, 100 * accuracy.top1(), 100 * accuracy.top5(), valSet.count()));
             return new Outcome(step, total, accuracy.top1(), accuracy.top5(), (System.nanoTime() - begin) / 1e9);
         } finally {
             catalog.release();

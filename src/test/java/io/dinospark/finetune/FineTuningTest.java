@@ -66,7 +66,7 @@ class FineTuningTest {
         String whole = dir.resolve("whole").toString();
         FineTuning.Outcome outcome = fineTune(config, recipe, whole, 0);
         assertEquals(STEPS, outcome.steps());
-        assertTrue(outcome.top1() >= 0.6, "3 brightness classes (chance 33%): top-1 " + outcome.top1());
+        assertTrue(outcome.top1() >= 0.9, "3 brightness classes, chance 33%: at least 90% (it reaches 100%); top-1 " + outcome.top1());
         assertEquals(1.0, outcome.top5(), "top-5 of 3 classes");
 
         String resumed = dir.resolve("resumed").toString();
