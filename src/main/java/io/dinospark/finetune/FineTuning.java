@@ -9,7 +9,6 @@ import io.dinospark.data.EpochPlan;
 import io.dinospark.data.ImageCatalog;
 import io.dinospark.data.ImageRef;
 import io.dinospark.data.ImageSource;
-import io.dinospark.data.RunSeeds;
 import io.dinospark.engine.Classifier;
 import io.dinospark.engine.Engine;
 import io.dinospark.engine.Minibatch;
@@ -33,7 +32,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -66,8 +64,6 @@ public final class FineTuning {
     private static final Logger LOG = LoggerFactory.getLogger(FineTuning.class);
     private static final String PLAN_FILE = "finetune.json";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The classifier's initial weights: N(0, 0.01), biases 0, as the reference's linear probe. */
-    private static final double INIT_STD = 0.01;
 
     /**
      * What fine-tuning takes beyond the configuration.
@@ -224,7 +220,7 @@ public final class FineTuning {
         return resume;
     }
 
-    /** The backbone's parameters, then the classifier's weights N(0, 0.01) (seeded by the run) and zero biases. */
+    /** The backbone's parameters, then the classifier's initial weights and biases ({@link DinoNetwork#initialClassifier}). */
     static StudentState initial(Classifier classifier, INDArray backbone) {
         ParameterLayout layout = classifier.layout();
         long backboneLength = layout.length(DinoNetwork.BACKBONE);
@@ -232,15 +228,9 @@ public final class FineTuning {
             throw new IllegalArgumentException("a backbone of " + backbone.length() + " parameters does not fit this"
                     + " configuration's, which has " + backboneLength);
         }
-        ParameterLayout.Entry weights = layout.entry(ParameterLayout.CLASSIFIER, "W");
-        float[] params = new float[Math.toIntExact(layout.size())];
-        System.arraycopy(backbone.reshape(backboneLength).toFloatVector(), 0, params, 0, (int) backboneLength);
-        SplittableRandom random = new SplittableRandom(RunSeeds.parameterInit(classifier.config().train().seed(),
-                ParameterLayout.CLASSIFIER, weights.name()));
-        for (long i = 0; i < weights.length(); i++) {
-            params[(int) (weights.offset() + i)] = (float) (random.nextGaussian() * INIT_STD);
-        }
-        return new StudentState(Nd4j.create(params), Nd4j.zeros(DataType.FLOAT, 2 * layout.size()), 0);
+        INDArray params = DinoNetwork.initialClassifier(classifier.config(), classifier.classes()).reshape(layout.size());
+        params.get(NDArrayIndex.interval(0, backboneLength)).assign(backbone.reshape(backboneLength));
+        return new StudentState(params, Nd4j.zeros(DataType.FLOAT, 2 * layout.size()), 0);
     }
 
     private static void save(Checkpoints checkpoints, StudentTrainer trainer, long nextStep, String configText,

@@ -37,6 +37,11 @@ final class ParamInit {
         });
     }
 
+    /** Normal(0, std), as {@code nn.init.normal_}. */
+    void normal(String name, INDArray view, double std) {
+        fill(name, view, random -> random.nextGaussian() * std);
+    }
+
     /** PyTorch's default for convolutions, linear layers and their biases: Uniform(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
     void uniformFanIn(String name, INDArray view, long fanIn) {
         double bound = 1.0 / Math.sqrt(fanIn);

@@ -73,22 +73,15 @@ public record ParameterLayout(List<Entry> entries, long size) implements Seriali
     }
 
     /**
-     * A classifier on {@code config}'s backbone: the backbone's entries (layer {@link DinoNetwork#BACKBONE}, the same
-     * offsets as in the DINO network), then a linear layer {@link #CLASSIFIER} on its feature, weights {@code
-     * [featureDim, classes]} then biases {@code [1, classes]}. What fine-tuning trains and checkpoints.
+     * A fine-tuned classifier's ({@link DinoNetwork#classifierConfiguration}): the backbone's entries (the same
+     * offsets as in the DINO network), then its {@link LinearClassifier} {@link #CLASSIFIER}, weights {@code
+     * [featureDim, classes]} then biases {@code [1, classes]}.
      */
     public static ParameterLayout classifier(DinoConfig config, int classes) {
         if (classes < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         }
-        List<Entry> entries = new ArrayList<>(of(config).layer(DinoNetwork.BACKBONE));
-        long offset = entries.stream().mapToLong(Entry::length).sum();
-        Entry weights = new Entry(CLASSIFIER, "W", new long[] {DinoNetwork.backbone(config).featureDim(), classes},
-                offset, true);
-        Entry biases = new Entry(CLASSIFIER, "b", new long[] {1, classes}, offset + weights.length(), false);
-        entries.add(weights);
-        entries.add(biases);
-        return new ParameterLayout(List.copyOf(entries), biases.offset() + biases.length());
+        return of(DinoNetwork.classifierConfiguration(config, classes));
     }
 
     /** The number of values of layer {@code layer}'s entries. */

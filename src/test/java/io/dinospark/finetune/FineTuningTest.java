@@ -99,10 +99,12 @@ class FineTuningTest {
     }
 
     @Test
-    void theDl4jEngineRefusesNamingTheTorchEngine() throws IOException {
+    void theDl4jEngineFineTunesThroughSparkDl4jMultiLayer() throws IOException {
         DinoConfig config = TestConfigs.withEngine(config(), "dl4j");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> fineTune(config, new FineTuning.Recipe(0.1, 0.1), dir.resolve("dl4j").toString(), 0));
-        assertTrue(e.getMessage().contains("train.engine=torch"), e.getMessage());
+        FineTuning.Outcome outcome = fineTune(config, new FineTuning.Recipe(0.1, 0.5), dir.resolve("dl4j").toString(), 0);
+        assertEquals(STEPS, outcome.steps());
+        assertTrue(outcome.top1() >= 0.9, "3 brightness classes, chance 33%: at least 90%; top-1 " + outcome.top1());
+        assertEquals(ParameterLayout.classifier(config, CLASSES).size(),
+                latest(dir.resolve("dl4j").toString()).student().params().length());
     }
 }

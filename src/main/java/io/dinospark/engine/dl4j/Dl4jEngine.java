@@ -1,6 +1,7 @@
 package io.dinospark.engine.dl4j;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,19 +41,23 @@ public final class Dl4jEngine implements Engine {
 
     @Override
     public StudentTrainer studentTrainer(JavaSparkContext sc, DinoConfig config, StudentState start) {
-        return new Dl4jStudentTrainer(sc, config.train(), network(config, start));
+        return new Dl4jStudentTrainer(sc, config.train(), network(DinoNetwork.configuration(config), start), 1);
     }
 
-    /** Fine-tuning is the torch engine's; this engine trains DINO students only. */
+    /**
+     * The classifier of {@link DinoNetwork#classifierConfiguration} through the same parameter averaging; its AdamW
+     * state is laid out as DL4J's updater blocks are, the backbone's moments then the classifier's.
+     */
     @Override
     public StudentTrainer classifierTrainer(JavaSparkContext sc, Classifier classifier, StudentState start) {
-        throw new IllegalArgumentException("fine-tuning runs on the torch engine, not on train.engine=dl4j: leave"
-                + " finetune's train.engine=torch (a DL4J run's parameters mean the same to the torch engine)");
+        DinoConfig config = classifier.config();
+        return new Dl4jStudentTrainer(sc, config.train(), network(DinoNetwork.classifierConfiguration(config,
+                classifier.classes()), start), classifier.backboneLrScale());
     }
 
     @Override
     public LocalStudent localStudent(DinoConfig config, StudentState start) {
-        return new Dl4jLocalStudent(network(config, start));
+        return new Dl4jLocalStudent(network(DinoNetwork.configuration(config), start));
     }
 
     @Override
@@ -86,9 +91,9 @@ public final class Dl4jEngine implements Engine {
         return new DataSet(Nd4j.concat(0, batch.rows(), batch.rows()), Nd4j.concat(0, batch.targets(), batch.targets()));
     }
 
-    /** A network of {@code config} holding {@code state}. */
-    private static MultiLayerNetwork network(DinoConfig config, StudentState state) {
-        MultiLayerNetwork network = new MultiLayerNetwork(DinoNetwork.configuration(config));
+    /** A network of {@code configuration} holding {@code state}. */
+    private static MultiLayerNetwork network(MultiLayerConfiguration configuration, StudentState state) {
+        MultiLayerNetwork network = new MultiLayerNetwork(configuration);
         network.init(state.params(), true);
         load(network, state);
         return network;

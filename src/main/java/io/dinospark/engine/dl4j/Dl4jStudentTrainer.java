@@ -16,14 +16,18 @@ import io.dinospark.engine.StudentState;
 import io.dinospark.engine.StudentTrainer;
 
 /**
- * The student on Spark through DL4J's {@code SparkDl4jMultiLayer}: its parameter-averaging training master runs each
- * partition's minibatches on a worker copy of the network and averages parameters and AdamW's moments.
+ * The student (a DINO network, or a fine-tuned classifier) on Spark through DL4J's {@code SparkDl4jMultiLayer}: its
+ * parameter-averaging training master runs each partition's minibatches on a worker copy of the network and
+ * averages parameters and AdamW's moments.
  */
 final class Dl4jStudentTrainer implements StudentTrainer {
 
     private final SparkDl4jMultiLayer student;
+    private final double backboneLrScale;
 
-    Dl4jStudentTrainer(JavaSparkContext sc, TrainConfig t, MultiLayerNetwork network) {
+    /** @param backboneLrScale the backbone's learning rate relative to the step's: 1 for DINO, lower to fine-tune */
+    Dl4jStudentTrainer(JavaSparkContext sc, TrainConfig t, MultiLayerNetwork network, double backboneLrScale) {
+        this.backboneLrScale = backboneLrScale;
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(t.workers(), t.batchSizePerWorker())
                 .batchSizePerWorker(t.batchSizePerWorker())
                 .averagingFrequency(t.averagingFrequency())
@@ -42,7 +46,8 @@ final class Dl4jStudentTrainer implements StudentTrainer {
 
     @Override
     public double fit(JavaRDD<Minibatch> minibatches, StepSettings settings) {
-        OptimizerSettings.apply(network(), settings.lr(), settings.weightDecay(), settings.lastLayerFrozen());
+        OptimizerSettings.apply(network(), settings.lr(), settings.weightDecay(), settings.lastLayerFrozen(),
+                backboneLrScale);
         student.fit(minibatches.map(Dl4jEngine::dataSet));
         return student.getScore();
     }

@@ -7,7 +7,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.schedule.FixedSchedule;
 
+import io.dinospark.model.DinoNetwork;
+import io.dinospark.model.LinearClassifier;
 import io.dinospark.model.WeightNormLinear;
 
 /**
@@ -21,11 +24,25 @@ public final class OptimizerSettings {
     }
 
     public static void apply(MultiLayerNetwork net, double learningRate, double weightDecay, boolean lastLayerFrozen) {
+        apply(net, learningRate, weightDecay, lastLayerFrozen, 1);
+    }
+
+    /**
+     * With the backbone (layer {@link DinoNetwork#BACKBONE}) at {@code backboneLrScale} times the learning rate, and
+     * so its weight decay step too (DL4J's decay is multiplied by the layer's rate): fine-tuning's lower backbone rate.
+     */
+    public static void apply(MultiLayerNetwork net, double learningRate, double weightDecay, boolean lastLayerFrozen,
+            double backboneLrScale) {
         List<Regularization> decay = weightDecay > 0 ? List.of(new WeightDecay(weightDecay, true)) : List.of();
         for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
             if (layer.conf().getLayer() instanceof AbstractSameDiffLayer sd) {
                 IUpdater updater = sd.getUpdater();
-                updater.setLrAndSchedule(learningRate, null);
+                if (sd instanceof LinearClassifier) { // its rate is a schedule: see DinoNetwork.classifierConfiguration
+                    updater.setLrAndSchedule(learningRate, new FixedSchedule(learningRate));
+                } else {
+                    updater.setLrAndSchedule(layer.getIndex() == DinoNetwork.BACKBONE
+                            ? learningRate * backboneLrScale : learningRate, null);
+                }
                 sd.setRegularization(decay);
                 if (sd instanceof WeightNormLinear last) {
                     last.setFrozen(lastLayerFrozen);

@@ -11,31 +11,37 @@ import io.dinospark.engine.Minibatch;
 import io.dinospark.engine.StepSettings;
 import io.dinospark.engine.StudentState;
 import io.dinospark.engine.dl4j.Dl4jEngine;
+import io.dinospark.engine.dl4j.OptimizerSettings;
 import io.dinospark.model.DinoNetwork;
 import io.dinospark.model.ParameterLayout;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The fine-tuned classifier's math on libtorch against an independent computation: its loss equals the soft-target
- * cross-entropy of {@code x W + b} with {@code x} the DL4J engine's features of the same backbone, computed here in
- * doubles; and its first AdamW update moves each classifier weight by {@code -lr sign(g)} with {@code g} the
- * gradient {@code x^T (softmax(z) - t) / B} computed here, and the backbone by at most {@code lr x scale}.
+ * The fine-tuned classifier's math on both engines against one independent computation: each engine's loss equals
+ * the soft-target cross-entropy of {@code x W + b}, computed here in doubles with {@code x} the DL4J engine's
+ * features of the same backbone; and its first AdamW update moves each classifier weight and bias by {@code -lr
+ * sign(g)}, with {@code g = x^T (softmax(z) - t) / B} computed here, and the backbone by at most {@code lr x scale}.
  */
-class TorchClassifierTest {
+class ClassifierEnginesTest {
 
     private static final int CLASSES = 3;
     private static final int BATCH = 6;
     private static final double LR = 1e-3;
     private static final double BACKBONE_SCALE = 0.1;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"vit", "conv"})
-    void lossAndFirstUpdateMatchTheCrossEntropyOfTheDl4jFeatures(String arch) {
+    /** Parameters, views, targets and what they must give, computed here. */
+    private record Case(DinoConfig config, Classifier classifier, float[] params, INDArray views, INDArray targets,
+            double loss, double[][] gradW, double[] gradB) {
+    }
+
+    private static Case newCase(String arch) {
         DinoConfig config = arch.equals("vit") ? TestConfigs.tinyVit(0, 0.0, true) : TestConfigs.tinyConv(0);
         Classifier classifier = new Classifier(config, CLASSES, BACKBONE_SCALE);
         ParameterLayout layout = classifier.layout();
@@ -90,40 +96,61 @@ class TorchClassifierTest {
                 }
             }
         }
+        return new Case(config, classifier, params, views, Nd4j.create(targets).castTo(DataType.FLOAT), expectedLoss,
+                gradW, gradB);
+    }
 
-        float[] flatTargets = new float[BATCH * CLASSES];
-        for (int i = 0; i < BATCH; i++) {
-            for (int c = 0; c < CLASSES; c++) {
-                flatTargets[i * CLASSES + c] = (float) targets[i][c];
-            }
+    @ParameterizedTest
+    @ValueSource(strings = {"vit", "conv"})
+    void torch(String arch) {
+        Case c = newCase(arch);
+        ParameterLayout layout = c.classifier().layout();
+        try (TorchClassifier torch = new TorchClassifier(new TorchClassifier.Spec(c.classifier()), TorchDevice.CPU)) {
+            torch.load(new StudentState(Nd4j.create(c.params()), Nd4j.zeros(DataType.FLOAT, 2 * layout.size()), 0));
+            double loss = torch.fit(new Minibatch(c.views(), c.targets()), new StepSettings(0, LR, 0, false), 0);
+            assertEquals(c.loss(), loss, 1e-5 * Math.max(1, c.loss()), "loss");
+            assertFirstUpdate(c, torch.paramValues());
         }
-        float[] after;
-        double loss;
-        try (TorchClassifier torch = new TorchClassifier(new TorchClassifier.Spec(classifier), TorchDevice.CPU)) {
-            torch.load(new StudentState(Nd4j.create(params), Nd4j.zeros(DataType.FLOAT, 2 * layout.size()), 0));
-            loss = torch.fit(new Minibatch(views, Nd4j.create(flatTargets, new long[] {BATCH, CLASSES}, DataType.FLOAT)),
-                    new StepSettings(0, LR, 0, false), 0);
-            after = torch.paramValues();
-        }
+    }
 
-        assertEquals(expectedLoss, loss, 1e-5 * Math.max(1, expectedLoss), "loss");
+    @ParameterizedTest
+    @ValueSource(strings = {"vit", "conv"})
+    void dl4j(String arch) {
+        Case c = newCase(arch);
+        MultiLayerNetwork network = new MultiLayerNetwork(DinoNetwork.classifierConfiguration(c.config(), CLASSES));
+        network.init(Nd4j.create(c.params()).reshape(1, c.params().length), true);
+        OptimizerSettings.apply(network, LR, 0, false, BACKBONE_SCALE);
+        DataSet batch = new DataSet(c.views(), c.targets());
+        assertEquals(c.loss(), network.score(batch), 1e-5 * Math.max(1, c.loss()), "loss");
+        network.fit(batch);
+        assertFirstUpdate(c, network.params().toFloatVector());
+    }
+
+    /** AdamW's first step is {@code -lr g / (|g| + eps)}: {@code -lr sign(g)} wherever the gradient is not tiny. */
+    private static void assertFirstUpdate(Case c, float[] after) {
+        ParameterLayout layout = c.classifier().layout();
+        ParameterLayout.Entry w = layout.entry(ParameterLayout.CLASSIFIER, "W");
+        ParameterLayout.Entry b = layout.entry(ParameterLayout.CLASSIFIER, "b");
+        float[] params = c.params();
+        int features = (int) w.shape()[0];
         int moved = 0;
         for (int f = 0; f < features; f++) {
-            for (int c = 0; c < CLASSES; c++) {
-                int at = (int) w.offset() + f * CLASSES + c;
-                if (Math.abs(gradW[f][c]) > 1e-4) {
-                    assertEquals(-LR * Math.signum(gradW[f][c]), after[at] - params[at], 1e-2 * LR, "W[" + f + ", " + c + "]");
+            for (int k = 0; k < CLASSES; k++) {
+                int at = (int) w.offset() + f * CLASSES + k;
+                if (Math.abs(c.gradW()[f][k]) > 1e-4) {
+                    assertEquals(-LR * Math.signum(c.gradW()[f][k]), after[at] - params[at], 1e-2 * LR,
+                            "W[" + f + ", " + k + "]");
                     moved++;
                 }
             }
         }
         assertTrue(moved > features, "most weights have a gradient; " + moved + " checked");
-        for (int c = 0; c < CLASSES; c++) {
-            int at = (int) b.offset() + c;
-            assertEquals(-LR * Math.signum(gradB[c]), after[at] - params[at], 1e-2 * LR, "b[" + c + "]");
+        for (int k = 0; k < CLASSES; k++) {
+            int at = (int) b.offset() + k;
+            assertEquals(-LR * Math.signum(c.gradB()[k]), after[at] - params[at], 1e-2 * LR, "b[" + k + "]");
         }
         double largestBackboneStep = 0;
-        for (int i = 0; i < backboneLength; i++) {
+        for (int i = 0; i < layout.length(DinoNetwork.BACKBONE); i++) {
             largestBackboneStep = Math.max(largestBackboneStep, Math.abs(after[i] - params[i]));
         }
         assertEquals(LR * BACKBONE_SCALE, largestBackboneStep, 1e-2 * LR * BACKBONE_SCALE,
