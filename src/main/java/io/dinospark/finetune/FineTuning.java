@@ -220,8 +220,8 @@ public final class FineTuning {
         return resume;
     }
 
-    /** The backbone's parameters, then the classifier's initial weights and biases ({@link DinoNetwork#initialClassifier}). */
-    static StudentState initial(Classifier classifier, INDArray backbone) {
+    /** {@code backbone}'s parameters, then the initial classifier's ({@link DinoNetwork#initialClassifier}), AdamW at 0. */
+    private static StudentState initial(Classifier classifier, INDArray backbone) {
         ParameterLayout layout = classifier.layout();
         long backboneLength = layout.length(DinoNetwork.BACKBONE);
         if (backbone.length() != backboneLength) {
