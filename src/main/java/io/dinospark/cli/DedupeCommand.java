@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 
 /** Near-duplicate pairs within one image set, by cosine similarity of a run's features. */
 @Command(name = "dedupe", mixinStandardHelpOptions = true,
-        description = {"Near-duplicate pairs within one image set: every pair whose cosine similarity of the CLS features of a"
-                + " run's newest teacher (or of imported --weights, a random-init backbone, the raw pixels) is at least"
+        description = {"Near-duplicate pairs within one image set: every pair whose cosine similarity of the features (CLS,"
+                + " or CLS+GeM with --descriptor cls-gem; optionally --multiscale) of a run's newest teacher (or of imported --weights, a random-init backbone, the raw pixels) is at least"
                 + " --threshold, written as a Parquet table a, b, similarity. Exact (the distributed top-k) for sets up to"
                 + " --exact-max images, Spark ML's BucketedRandomProjectionLSH with exact re-scoring above."})
 final class DedupeCommand implements Callable<Integer> {
@@ -52,6 +52,9 @@ final class DedupeCommand implements Callable<Integer> {
     @Option(names = "--features", defaultValue = "teacher", paramLabel = "NAME",
             description = "teacher, random-init or raw-pixels. Default: ${DEFAULT-VALUE}.")
     String features;
+
+    @Mixin
+    FeatureKindOptions featureKind;
 
     @Option(names = "--method", defaultValue = "auto", paramLabel = "M",
             description = "auto (exact up to --exact-max images, else lsh), exact or lsh. Default: ${DEFAULT-VALUE}.")
@@ -92,8 +95,8 @@ final class DedupeCommand implements Callable<Integer> {
         if (new Path(out).getFileSystem(hadoop).exists(new Path(out))) {
             throw new IllegalArgumentException("--out " + out + " exists; dedupe never overwrites a table");
         }
-        TrainedRun run = source.load(hadoop);
-        FeatureModel model = run.features(features);
+        TrainedRun run = featureKind.on(source.load(hadoop));
+        FeatureModel model = featureKind.apply(run.features(features));
         ImageCatalog catalog = ImageCatalog.list(spark, run.images(images));
         if (chosen == Method.AUTO) {
             chosen = catalog.count() <= exactMax ? Method.EXACT : Method.LSH;
@@ -108,8 +111,9 @@ final class DedupeCommand implements Callable<Integer> {
         long written = NearDuplicates.write(spark, pairs, out);
         extracted.unpersist();
         broadcast.destroy();
-        System.out.printf(Locale.ROOT, "dedupe of %d images (%s, %s features of %s at step %d, cosine >= %s): %d pairs written to"
-                + " %s in %.1f s%n", catalog.count(), chosen.name().toLowerCase(Locale.ROOT), model.name(), source.describe(),
+        System.out.printf(Locale.ROOT, "dedupe of %d images (%s, %s features (%s) of %s at step %d, cosine >= %s): %d pairs"
+                + " written to %s in %.1f s%n", catalog.count(), chosen.name().toLowerCase(Locale.ROOT), model.name(),
+                featureKind.kind().describe(), source.describe(),
                 run.step(), threshold, written, out, (System.nanoTime() - start) / 1e9);
         return 0;
     }

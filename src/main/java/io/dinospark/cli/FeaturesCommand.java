@@ -36,6 +36,9 @@ final class FeaturesCommand implements Callable<Integer> {
             description = "ViT: concatenate the CLS tokens of the last N blocks (1: the usual feature). Default: ${DEFAULT-VALUE}.")
     int blocks;
 
+    @Mixin
+    FeatureKindOptions featureKind;
+
     @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
             description = "Images per feature-extraction batch on an executor. Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -43,14 +46,15 @@ final class FeaturesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SparkSession spark = SparkSession.builder().appName("dino-spark features").getOrCreate();
-        TrainedRun trained = source.load(spark.sparkContext().hadoopConfiguration());
+        TrainedRun trained = featureKind.on(source.load(spark.sparkContext().hadoopConfiguration()));
+        FeatureModel teacher = featureKind.apply(trained.teacher(blocks));
         ImageCatalog catalog = ImageCatalog.list(spark, trained.images(images));
-        Broadcast<FeatureModel> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(trained.teacher(blocks));
+        Broadcast<FeatureModel> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(teacher);
         long written = FeatureExport.write(spark, FeatureExtractor.extract(catalog.images(),
                 trained.config().crops().globalSize(), trained.config().augment(), batchSize, model), out);
         model.destroy();
-        System.out.printf("wrote the features of %d of %d images (teacher at step %d) to %s%n", written, catalog.count(),
-                trained.step(), out);
+        System.out.printf("wrote the features of %d of %d images (teacher at step %d, %s) to %s%n", written,
+                catalog.count(), trained.step(), featureKind.kind().describe(), out);
         return 0;
     }
 }

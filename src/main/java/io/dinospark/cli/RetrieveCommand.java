@@ -8,11 +8,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-import io.dinospark.config.DinoConfig;
 import io.dinospark.data.ImageCatalog;
 import io.dinospark.engine.FeatureKind;
 import io.dinospark.eval.EvalResults;
-import io.dinospark.eval.FeatureModel;
 import io.dinospark.eval.GroundTruth;
 import io.dinospark.eval.GroundTruthFile;
 import io.dinospark.eval.ImageRetrieval;
@@ -60,25 +58,8 @@ final class RetrieveCommand implements Callable<Integer> {
             description = "Features to rank by, comma-separated: teacher, random-init, raw-pixels. Default: ${DEFAULT-VALUE}.")
     List<String> features;
 
-    @Option(names = "--descriptor", defaultValue = "cls", paramLabel = "cls|cls-gem",
-            description = "What a backbone's vector for an image is: cls, the CLS token after the final norm (the conv"
-                    + " backbone: its mean-pooled last stage); or cls-gem, the copy-detection feature of"
-                    + " eval_copy_detection.py: the CLS token concatenated with GeM (p = 4) of the last block's patch"
-                    + " tokens (the conv backbone: of its last stage's feature map), twice as wide. Raw pixels stay the"
-                    + " pixels. Default: ${DEFAULT-VALUE}.")
-    String descriptor;
-
-    @Option(names = "--multiscale",
-            description = "The reference's multiscale feature (utils.multi_scale, eval_image_retrieval.py --multiscale):"
-                    + " the descriptor of the evaluation view at scales 1, 1/sqrt(2) and 1/2 (bilinear), averaged, then"
-                    + " L2-normalised. Raw pixels stay the pixels at scale 1.")
-    boolean multiscale;
-
-    @Option(names = "--engine", paramLabel = "NAME",
-            description = "Compute the features with this engine (torch, dl4j) instead of the one the run's train.engine"
-                    + " names: both read the same parameters the same way, and only torch computes --descriptor"
-                    + " cls-gem and --multiscale. Default: the run's.")
-    String engine;
+    @Mixin
+    FeatureKindOptions featureKind;
 
     @ArgGroup(exclusive = true)
     Truth truth;
@@ -107,19 +88,9 @@ final class RetrieveCommand implements Callable<Integer> {
         if (new Path(out).getFileSystem(hadoop).exists(new Path(out))) {
             throw new IllegalArgumentException("--out " + out + " exists; retrieve never overwrites a table");
         }
-        TrainedRun run = source.load(hadoop);
-        if (engine != null) {
-            DinoConfig c = run.config();
-            run = new TrainedRun(run.directory(), new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
-                    c.train().withEngine(engine), c.augment(), c.data(), c.eval()), run.step(), run.teacherParams());
-        }
-        FeatureKind kind = new FeatureKind(FeatureKind.Descriptor.named(descriptor), multiscale);
-        // An unknown name, or a kind the run's engine does not compute, fails before any work.
-        var models = features.stream().map(run::features).map(m -> m.withKind(kind)).toList();
-        if (!kind.equals(FeatureKind.CLS) && models.stream().anyMatch(FeatureModel::isRawPixels)) {
-            System.out.println("raw-pixels: the evaluation view itself, as always (" + kind.describe()
-                    + " applies to the backbones only)");
-        }
+        TrainedRun run = featureKind.on(source.load(hadoop));
+        FeatureKind kind = featureKind.kind();
+        var models = features.stream().map(run::features).map(featureKind::apply).toList();
         ImageCatalog queryImages = ImageCatalog.list(spark, run.images(queries));
         ImageCatalog databaseImages = ImageCatalog.list(spark, run.images(database));
         GroundTruth groundTruth = truth == null ? null : truth.sameClass

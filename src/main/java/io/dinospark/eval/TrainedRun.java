@@ -40,6 +40,13 @@ public record TrainedRun(String directory, DinoConfig config, long step, INDArra
         return new TrainedRun(file, config, weights.step(), weights.backboneParams(config));
     }
 
+    /** This run evaluated on engine {@code name} (both read the same parameters the same way). */
+    public TrainedRun withEngine(String name) {
+        DinoConfig c = config;
+        return new TrainedRun(directory, new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
+                c.train().withEngine(name), c.augment(), c.data(), c.eval()), step, teacherParams);
+    }
+
     /** The run's teacher backbone, reading its last {@code blocks} blocks. */
     public FeatureModel teacher(int blocks) {
         return FeatureModel.backbone(FeatureModel.TEACHER, config, teacherParams, blocks);

@@ -54,6 +54,32 @@ class DedupeCommandTest {
     }
 
     @Test
+    void theCopyDetectionFeatureFindsEveryByteCopyOnTheTorchEngine() {
+        String images = dir.resolve("planted").toString();
+        String refusedOut = dir.resolve("pairs-gem-dl4j").toString();
+        String[] refused = Commands.run("dedupe", "--run", dir.resolve("run").toString(), "--images", images,
+                "--descriptor", "cls-gem", "--out", refusedOut);
+        assertEquals("1", refused[0]);
+        assertTrue(refused[1].contains("--descriptor cls-gem needs the torch engine"), refused[1]);
+        assertTrue(java.nio.file.Files.notExists(Path.of(refusedOut)), "refused before any work");
+
+        String out = dir.resolve("pairs-gem").toString();
+        String[] result = Commands.run("dedupe", "--run", dir.resolve("run").toString(), "--images", images,
+                "--descriptor", "cls-gem", "--multiscale", "--engine", "torch", "--threshold", "0.9999", "--out", out);
+        assertEquals("0", result[0], result[1]);
+        Set<List<String>> copies = new HashSet<>();
+        for (List<String> pair : planted) {
+            String a = Path.of(pair.get(0)).getFileName().toString();
+            String b = Path.of(pair.get(1)).getFileName().toString();
+            if (a.replace("-copy", "").equals(b.replace("-copy", "")) && !a.equals(b)) {
+                copies.add(pair);
+            }
+        }
+        assertEquals(planted.size() / 6, copies.size(), "one byte copy per planted group");
+        assertTrue(pairs(out).containsAll(copies), "every byte copy has the same feature as its original");
+    }
+
+    @Test
     void badOptionsAreErrorsNamingThem() {
         String images = dir.resolve("planted").toString();
         String[] method = Commands.run("dedupe", "--run", dir.resolve("run").toString(), "--images", images, "--method", "fast",
