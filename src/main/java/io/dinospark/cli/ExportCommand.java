@@ -1,5 +1,6 @@
 package io.dinospark.cli;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -10,6 +11,8 @@ import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.interop.SafeTensors;
 import io.dinospark.interop.WeightsExport;
+import io.dinospark.model.DinoNetwork;
+import io.dinospark.model.ParameterLayout;
 import io.dinospark.train.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,18 +48,28 @@ final class ExportCommand implements Callable<Integer> {
         String configText;
         long step;
         float[] params;
+        int classes;
         if (student) {
             Checkpoints.State state = checkpoints.load(checkpoints.newestDirectory());
             configText = state.config();
             step = state.nextStep();
             params = state.student().params().toFloatVector();
+            classes = state.classes();
         } else {
             Checkpoints.Teacher teacher = checkpoints.latestTeacher();
             configText = teacher.config();
             step = teacher.step();
             params = teacher.params().reshape(teacher.params().length()).toFloatVector();
+            classes = teacher.classes();
         }
         DinoConfig config = ConfigLoader.parseRendered(configText);
+        if (classes > 0) { // a fine-tuned classifier: its backbone, which comes first
+            if (withHead) {
+                throw new IllegalArgumentException(run + " is a fine-tuned classifier: its head is a linear layer to "
+                        + classes + " classes, not DINO's head; export its backbone, without --with-head");
+            }
+            params = Arrays.copyOf(params, Math.toIntExact(ParameterLayout.of(config).length(DinoNetwork.BACKBONE)));
+        }
         Map<String, SafeTensors.Tensor> tensors = WeightsExport.tensors(config, params, withHead);
         Path file = new Path(out);
         WeightsExport.write(file.getFileSystem(hadoop), file, tensors,

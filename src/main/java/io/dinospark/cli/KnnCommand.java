@@ -59,7 +59,7 @@ final class KnnCommand implements Callable<Integer> {
                 options.source.describe(), run.step(), train.count(), val.count());
         System.out.print(table(rows));
         if (baselines) {
-            System.out.println(verdict(rows));
+            System.out.println(verdict(rows, run.classes() > 0 ? "fine-tuning" : "DINO"));
         }
         if (options.source.runDirectory() != null) {
             var file = EvalResults.writeKnn(options.source.runDirectory(), new EvalResults.Knn(run.step(), rows), hadoop);
@@ -68,16 +68,20 @@ final class KnnCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The line that says whether the teacher beat both baselines, at k 20 (the paper's) or else the first k. */
-    static String verdict(List<KnnEvaluation.Row> rows) {
+    /**
+     * The line that says whether the teacher beat both baselines, at k 20 (the paper's) or else the first k.
+     *
+     * @param trainedBy what trained it, as the line says: {@code DINO}, or {@code fine-tuning} (with labels)
+     */
+    static String verdict(List<KnnEvaluation.Row> rows, String trainedBy) {
         int k = rows.stream().anyMatch(r -> r.k() == 20) ? 20 : rows.get(0).k();
         double teacher = top1(rows, FeatureModel.TEACHER, k);
         double randomInit = top1(rows, FeatureModel.RANDOM_INIT, k);
         double raw = top1(rows, FeatureModel.RAW_PIXELS, k);
-        String outcome = teacher > raw && teacher > randomInit ? "DINO beat both"
-                : teacher > randomInit ? "DINO beat its initial network, not the raw pixels"
-                : teacher > raw ? "DINO beat the raw pixels, not its initial network"
-                : "DINO beat neither";
+        String outcome = trainedBy + (teacher > raw && teacher > randomInit ? " beat both"
+                : teacher > randomInit ? " beat its initial network, not the raw pixels"
+                : teacher > raw ? " beat the raw pixels, not its initial network"
+                : " beat neither");
         return String.format("at k %d the teacher's %.2f%% is %+.2f points against the raw pixels (%.2f%%) and %+.2f"
                 + " against its initial network (%.2f%%): %s", k, 100 * teacher, 100 * (teacher - raw), 100 * raw,
                 100 * (teacher - randomInit), 100 * randomInit, outcome);

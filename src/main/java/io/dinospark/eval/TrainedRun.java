@@ -18,14 +18,17 @@ import io.dinospark.train.Checkpoints;
  *
  * @param directory     the run directory, or the imported file
  * @param teacherParams the teacher's flat parameters ({@link io.dinospark.model.ParameterLayout}): the whole
- *                      network's, or (imported) the backbone's alone, which comes first in the layout
+ *                      network's, (imported) the backbone's alone, or (fine-tuned) the classifier's; the backbone
+ *                      comes first in each
+ * @param classes       a fine-tuned classifier's classes ({@code finetune}); 0 for a DINO network
  */
-public record TrainedRun(String directory, DinoConfig config, long step, INDArray teacherParams) {
+public record TrainedRun(String directory, DinoConfig config, long step, INDArray teacherParams, int classes) {
 
     /** @throws IOException naming the directory when it holds no checkpoint */
     public static TrainedRun load(String directory, Configuration hadoop) throws IOException {
         Checkpoints.Teacher teacher = new Checkpoints(new Path(directory), hadoop, 1).latestTeacher();
-        return new TrainedRun(directory, ConfigLoader.parseRendered(teacher.config()), teacher.step(), teacher.params());
+        return new TrainedRun(directory, ConfigLoader.parseRendered(teacher.config()), teacher.step(), teacher.params(),
+                teacher.classes());
     }
 
     /**
@@ -37,14 +40,14 @@ public record TrainedRun(String directory, DinoConfig config, long step, INDArra
         Path path = new Path(file);
         ImportedWeights weights = ImportedWeights.read(path.getFileSystem(hadoop), path);
         DinoConfig config = weights.evaluationConfig(imageSize);
-        return new TrainedRun(file, config, weights.step(), weights.backboneParams(config));
+        return new TrainedRun(file, config, weights.step(), weights.backboneParams(config), 0);
     }
 
     /** This run evaluated on engine {@code name} (both read the same parameters the same way). */
     public TrainedRun withEngine(String name) {
         DinoConfig c = config;
         return new TrainedRun(directory, new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(),
-                c.train().withEngine(name), c.augment(), c.data(), c.eval()), step, teacherParams);
+                c.train().withEngine(name), c.augment(), c.data(), c.eval()), step, teacherParams, classes);
     }
 
     /** The run's teacher backbone, reading its last {@code blocks} blocks. */

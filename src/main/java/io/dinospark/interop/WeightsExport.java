@@ -25,16 +25,19 @@ public final class WeightsExport {
 
     /**
      * The tensors of the network with flat parameters {@code networkParams} ({@link ParameterLayout} of {@code
-     * config}), in layout order: the backbone's, and the head's and last layer's when {@code withHead}.
+     * config}, or the backbone's alone, which come first), in layout order: the backbone's, and the head's and last
+     * layer's when {@code withHead}.
      *
      * @throws IllegalArgumentException for a head that PyTorch's {@code DINOHead} cannot represent (see
      *                                  {@link AuthorsNames})
      */
     public static Map<String, SafeTensors.Tensor> tensors(DinoConfig config, float[] networkParams, boolean withHead) {
         ParameterLayout layout = ParameterLayout.of(config);
-        if (networkParams.length != layout.size()) {
+        long backbone = layout.length(DinoNetwork.BACKBONE);
+        if (networkParams.length != layout.size() && (withHead || networkParams.length != backbone)) {
             throw new IllegalArgumentException("a parameter vector of " + networkParams.length + " values does not fit"
-                    + " the configuration's " + layout.size());
+                    + " the configuration's network (" + layout.size() + ")" + (withHead ? "" : " or backbone ("
+                    + backbone + ")"));
         }
         Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
         for (ParameterLayout.Entry e : layout.entries()) {

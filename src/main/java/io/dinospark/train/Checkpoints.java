@@ -75,8 +75,11 @@ public final class Checkpoints {
         }
     }
 
-    /** What evaluation needs of a checkpoint: the teacher's parameters, the configuration, and the steps trained. */
-    public record Teacher(long step, INDArray params, String config) {
+    /**
+     * What evaluation needs of a checkpoint: the teacher's parameters, the configuration, the steps trained, and the
+     * classes of a fine-tuned classifier (0 for a DINO network).
+     */
+    public record Teacher(long step, INDArray params, String config, int classes) {
     }
 
     private final Path directory;
@@ -151,7 +154,7 @@ public final class Checkpoints {
     public Teacher latestTeacher() throws IOException {
         Path dir = newestDirectory();
         Contents c = contents(dir);
-        return new Teacher(c.nextStep(), readTeacher(dir, c), c.configText());
+        return new Teacher(c.nextStep(), readTeacher(dir, c), c.configText(), c.classes());
     }
 
     /** What a checkpoint's small entries say, read and checked before any array is. */

@@ -50,7 +50,7 @@ class FinetuneCommandTest {
     }
 
     @Test
-    void anImportedVitFineTunesAsARunsTeacher() throws Exception {
+    void anImportedVitFineTunesAsARunsTeacherAndItsBackboneExports() throws Exception {
         Path vitRun = dir.resolve("vit-run");
         Commands.writeRun(vitRun, TestConfigs.tinyVit(0, 0.0, true), 3);
         String weights = dir.resolve("vit.safetensors").toString();
@@ -62,6 +62,15 @@ class FinetuneCommandTest {
                 "train.batch_size_per_worker=4");
         assertEquals("0", result[0], result[1]);
         assertTrue(Files.exists(dir.resolve("vit-finetuned/teacher/checkpoints/step-0000000003")));
+
+        // The fine-tuned backbone goes back out under the authors' names; its head is no DINO head.
+        String fineTuned = dir.resolve("vit-finetuned/teacher").toString();
+        String[] backbone = Commands.run("export", "--run", fineTuned, "--out", dir.resolve("vit-ft.safetensors").toString());
+        assertEquals("0", backbone[0], backbone[1]);
+        String[] head = Commands.run("export", "--run", fineTuned, "--with-head", "--out",
+                dir.resolve("vit-ft-head.safetensors").toString());
+        assertEquals("1", head[0]);
+        assertTrue(head[1].contains("is a fine-tuned classifier: its head is a linear layer to 3 classes"), head[1]);
     }
 
     @Test

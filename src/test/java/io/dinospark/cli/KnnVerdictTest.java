@@ -20,12 +20,12 @@ class KnnVerdictTest {
     @Test
     void comparesTheTeacherWithBothBaselinesAtK20() {
         assertEquals("at k 20 the teacher's 81.20% is +1.50 points against the raw pixels (79.70%) and +11.10 against"
-                + " its initial network (70.10%): DINO beat both", KnnCommand.verdict(rows(0.812, 0.701, 0.797)));
+                + " its initial network (70.10%): DINO beat both", KnnCommand.verdict(rows(0.812, 0.701, 0.797), "DINO"));
         assertEquals("at k 20 the teacher's 75.30% is -4.40 points against the raw pixels (79.70%) and +5.20 against"
                 + " its initial network (70.10%): DINO beat its initial network, not the raw pixels",
-                KnnCommand.verdict(rows(0.753, 0.701, 0.797)));
+                KnnCommand.verdict(rows(0.753, 0.701, 0.797), "DINO"));
         assertEquals("at k 20 the teacher's 62.50% is -14.60 points against the raw pixels (77.10%) and -2.30 against"
-                + " its initial network (64.80%): DINO beat neither", KnnCommand.verdict(rows(0.625, 0.648, 0.771)));
+                + " its initial network (64.80%): fine-tuning beat neither", KnnCommand.verdict(rows(0.625, 0.648, 0.771), "fine-tuning"));
     }
 
     @Test
@@ -34,6 +34,6 @@ class KnnVerdictTest {
                 new Row(FeatureModel.RAW_PIXELS, 5, 0.5, 1));
         assertEquals("at k 5 the teacher's 60.00% is +10.00 points against the raw pixels (50.00%) and -10.00 against"
                 + " its initial network (70.00%): DINO beat the raw pixels, not its initial network",
-                KnnCommand.verdict(rows));
+                KnnCommand.verdict(rows, "DINO"));
     }
 }
