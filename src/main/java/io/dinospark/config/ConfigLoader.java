@@ -84,14 +84,7 @@ public final class ConfigLoader {
         Config cli = parseOverrides(overrides);
         rejectUnknownKeys(file, "in " + fileOrNull);
         rejectUnknownKeys(cli, "in the overrides");
-        Config user = cli.withFallback(file);
-        Config merged;
-        try {
-            merged = user.withFallback(DEFAULTS).resolve();
-        } catch (com.typesafe.config.ConfigException e) {
-            throw new ConfigException("Cannot resolve the configuration: " + e.getMessage());
-        }
-        return toConfig(merged, leafValues(user.root(), List.of()).keySet());
+        return resolved(cli.withFallback(file));
     }
 
     /**
@@ -101,8 +94,18 @@ public final class ConfigLoader {
     public static DinoConfig withOverrides(DinoConfig base, List<String> overrides) {
         Config cli = parseOverrides(overrides);
         rejectUnknownKeys(cli, "in the overrides");
-        Config user = cli.withFallback(ConfigFactory.parseString(render(base)));
-        return toConfig(user.withFallback(DEFAULTS).resolve(), leafValues(user.root(), List.of()).keySet());
+        return resolved(cli.withFallback(ConfigFactory.parseString(render(base))));
+    }
+
+    /** The user's settings over the defaults, resolved and checked; the keys the user set are checked as such. */
+    private static DinoConfig resolved(Config user) {
+        Config merged;
+        try {
+            merged = user.withFallback(DEFAULTS).resolve();
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException("Cannot resolve the configuration: " + e.getMessage());
+        }
+        return toConfig(merged, leafValues(user.root(), List.of()).keySet());
     }
 
     /** The resolved configuration as HOCON, one {@code key = value} per line, that {@link #load} reads back equal. */

@@ -24,9 +24,10 @@ import io.dinospark.eval.LinearProbe;
 import io.dinospark.model.DinoNetwork;
 import io.dinospark.model.ParameterLayout;
 import io.dinospark.train.Checkpoints;
-import io.dinospark.train.NonFiniteLossException;
+import io.dinospark.train.SparkDinoTrainer;
 import io.dinospark.train.RunLease;
 import io.dinospark.train.Schedules;
+import io.dinospark.train.TrainingRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -131,14 +132,8 @@ public final class FineTuning {
                     .orElseGet(() -> initial(classifier, start.params()));
             StudentTrainer trainer = Engine.of(config).classifierTrainer(sc, classifier, first);
             TrainConfig t = config.train();
-            long stepsPerEpoch = catalog.count() / t.imagesPerStep();
-            if (stepsPerEpoch == 0) {
-                throw new IllegalArgumentException(train.root() + " holds " + catalog.count() + " images, fewer than"
-                        + " one step's " + t.imagesPerStep() + " (train.workers x train.batch_size_per_worker x"
-                        + " train.averaging_frequency)");
-            }
-            Schedules schedules = new Schedules(config.optim(), config.dino(), t.epochs(), stepsPerEpoch,
-                    t.imagesPerStep());
+            Schedules schedules = Schedules.of(config, catalog.count());
+            long stepsPerEpoch = schedules.stepsPerEpoch();
             long total = schedules.totalSteps();
             long until = untilStep > 0 ? Math.min(untilStep, total) : total;
             long step = resume.map(Checkpoints.State::nextStep).orElse(0L);
@@ -153,13 +148,8 @@ public final class FineTuning {
                     sc.setJobGroup("finetune-" + start.name() + "-step-" + step, "fine-tuning " + start.name() + ": step "
                             + (step + 1) + "/" + until, false);
                     JavaRDD<Minibatch> minibatches = order.step(s).mapPartitions(views);
-                    StudentState before = trainer.state();
                     StepSettings settings = new StepSettings(step, schedules.lr(step), schedules.weightDecay(step), false);
-                    double loss = trainer.fit(minibatches, settings);
-                    if (!Double.isFinite(loss) || !Double.isFinite(trainer.params().sumNumber().doubleValue())) {
-                        trainer.restore(before);
-                        throw new NonFiniteLossException(step, loss);
-                    }
+                    double loss = SparkDinoTrainer.fitOrRestore(trainer, minibatches, settings);
                     LOG.info(String.format("fine-tuning %s: step %d/%d  epoch %d  loss %.4f  lr %.2e  %.0f images/s",
                             start.name(), step + 1, until, epoch, loss, settings.lr(),
                             t.imagesPerStep() / ((System.nanoTime() - stepStart) / 1e9)));
@@ -204,19 +194,11 @@ public final class FineTuning {
                     + JSON.writeValueAsString(saved) + ", this run is " + JSON.writeValueAsString(plan)
                     + "; use its settings or another output directory");
         }
-        List<String> refused = ConfigLoader.differingKeys(resume.get().config(), config).stream()
-                .filter(change -> !change.resumable())
-                .map(change -> change.key() + " (" + change.before() + " -> " + change.after() + ")")
-                .toList();
-        if (!refused.isEmpty()) {
-            throw new ConfigException("cannot resume the fine-tuning in " + output + ": its configuration differs in "
-                    + refused + "; use its settings or another output directory");
-        }
+        TrainingRun.requireResumable(resume.get(), config, "the fine-tuning", output);
         if (resume.get().classes() != plan.classes().size()) {
             throw new IOException("the checkpoint in " + output + " is not a classifier of " + plan.classes().size()
                     + " classes");
         }
-        LOG.info("resuming the fine-tuning in {} at step {}", output, resume.get().nextStep());
         return resume;
     }
 

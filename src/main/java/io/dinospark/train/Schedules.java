@@ -1,7 +1,9 @@
 package io.dinospark.train;
 
+import io.dinospark.config.DinoConfig;
 import io.dinospark.config.DistillationConfig;
 import io.dinospark.config.OptimConfig;
+import io.dinospark.config.TrainConfig;
 
 /**
  * DINO's per-step schedules, indexed by the global step (0-based): the values the authors' code precomputes with
@@ -44,6 +46,23 @@ public final class Schedules {
         this.teacherTemp = dino.teacherTemp();
         this.warmupTeacherTempEpochs = dino.warmupTeacherTempEpochs();
         this.freezeLastLayerEpochs = optim.freezeLastLayerEpochs();
+    }
+
+    /**
+     * The schedules of {@code config}'s run over {@code images} images ({@code data.root}): as many steps an epoch as
+     * whole steps of {@code train.images_per_step} fit.
+     *
+     * @throws IllegalArgumentException naming the data set when it holds fewer images than one step
+     */
+    public static Schedules of(DinoConfig config, long images) {
+        TrainConfig t = config.train();
+        long stepsPerEpoch = images / t.imagesPerStep();
+        if (stepsPerEpoch == 0) {
+            throw new IllegalArgumentException(config.data().root() + " holds " + images + " images, fewer than one"
+                    + " step's " + t.imagesPerStep() + " (train.workers x train.batch_size_per_worker x"
+                    + " train.averaging_frequency)");
+        }
+        return new Schedules(config.optim(), config.dino(), t.epochs(), stepsPerEpoch, t.imagesPerStep());
     }
 
     public long totalSteps() {

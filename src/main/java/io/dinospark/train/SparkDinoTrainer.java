@@ -59,14 +59,7 @@ public final class SparkDinoTrainer {
         this.config = config;
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.catalog = ImageCatalog.list(spark, ImageSource.of(config.data()));
-        TrainConfig t = config.train();
-        long stepsPerEpoch = catalog.count() / t.imagesPerStep();
-        if (stepsPerEpoch == 0) {
-            throw new IllegalArgumentException(config.data().root() + " holds " + catalog.count() + " images, fewer"
-                    + " than one step's " + t.imagesPerStep() + " (train.workers x train.batch_size_per_worker x"
-                    + " train.averaging_frequency)");
-        }
-        this.schedules = new Schedules(config.optim(), config.dino(), t.epochs(), stepsPerEpoch, t.imagesPerStep());
+        this.schedules = Schedules.of(config, catalog.count());
         Engine engine = Engine.of(config);
         StudentState start = checkpoint.map(Checkpoints.State::student)
                 .orElseGet(() -> StartingStudent.of(engine, config, spark.sparkContext().hadoopConfiguration()));
@@ -129,6 +122,22 @@ public final class SparkDinoTrainer {
         }
     }
 
+    /**
+     * One parameter-averaging round of {@code student}; a round that gives a non-finite loss or parameters is
+     * undone, the student put back as it was.
+     *
+     * @throws NonFiniteLossException after putting it back
+     */
+    public static double fitOrRestore(StudentTrainer student, JavaRDD<Minibatch> minibatches, StepSettings settings) {
+        StudentState before = student.state();
+        double loss = student.fit(minibatches, settings);
+        if (!Double.isFinite(loss) || !Double.isFinite(student.params().sumNumber().doubleValue())) {
+            student.restore(before);
+            throw new NonFiniteLossException(settings.step(), loss);
+        }
+        return loss;
+    }
+
     private StepReport step(long step, int epoch, JavaRDD<ImageRef> images, CropLayout layout,
             CropRowsReader reader, SerializableConfiguration hadoop, double lnK) {
         long start = System.nanoTime();
@@ -149,17 +158,14 @@ public final class SparkDinoTrainer {
         }
         long dataDone = System.nanoTime();
 
-        StudentState before = student.state();
-        JavaRDD<Minibatch> minibatches = work.flatMap(o -> o.minibatches().iterator());
-        double loss = student.fit(minibatches, settings);
-        long fitDone = System.nanoTime();
-        work.unpersist();
-        state.destroy();
-
-        if (!Double.isFinite(loss) || !Double.isFinite(student.params().sumNumber().doubleValue())) {
-            student.restore(before);
-            throw new NonFiniteLossException(step, loss);
+        double loss;
+        try {
+            loss = fitOrRestore(student, work.flatMap(o -> o.minibatches().iterator()), settings);
+        } finally {
+            work.unpersist();
+            state.destroy();
         }
+        long fitDone = System.nanoTime();
         teacher.update(student.params(), momentum);
         center.update(totals.logitSum(), totals.globalCrops(), config.dino().centerMomentum());
         double entropy = totals.entropySum() / totals.globalCrops();

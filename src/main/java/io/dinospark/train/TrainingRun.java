@@ -48,18 +48,7 @@ public final class TrainingRun {
         Checkpoints checkpoints = new Checkpoints(new Path(output), hadoop, config.train().keepCheckpoints());
         Optional<Checkpoints.State> resume = checkpoints.latest();
         if (resume.isPresent()) {
-            List<ConfigLoader.KeyChange> changes = ConfigLoader.differingKeys(resume.get().config(), config);
-            List<String> refused = changes.stream()
-                    .filter(change -> !change.resumable())
-                    .map(ConfigLoader.KeyChange::key)
-                    .toList();
-            if (!refused.isEmpty()) {
-                throw new ConfigException("cannot resume the run in " + output + ": its configuration differs in "
-                        + refused + "; use the run's settings (its config.conf) or another output directory");
-            }
-            changes.forEach(change -> LOG.warn("resuming the run in {} with {} changed from {} to {}", output,
-                    change.key(), change.before(), change.after()));
-            LOG.info("resuming the run in {} at step {}", output, resume.get().nextStep());
+            requireResumable(resume.get(), config, "the run", output);
         }
         SparkDinoTrainer trainer = new SparkDinoTrainer(spark, config, resume);
         OnlineKnn knn = config.eval().knnEvery() > 0 ? OnlineKnn.create(spark, config) : null;
@@ -83,6 +72,28 @@ public final class TrainingRun {
         }
         save(checkpoints, trainer, configText, lease);
         return trainer;
+    }
+
+    /**
+     * Refuses to resume {@code what} (a run, a fine-tuning) in {@code output} from {@code checkpoint} with a
+     * configuration that changes what it trains ({@link ConfigLoader#RESUMABLE_KEYS} may change); logs the changes
+     * it takes.
+     *
+     * @throws ConfigException naming the keys that differ
+     */
+    public static void requireResumable(Checkpoints.State checkpoint, DinoConfig config, String what, String output) {
+        List<ConfigLoader.KeyChange> changes = ConfigLoader.differingKeys(checkpoint.config(), config);
+        List<String> refused = changes.stream()
+                .filter(change -> !change.resumable())
+                .map(ConfigLoader.KeyChange::key)
+                .toList();
+        if (!refused.isEmpty()) {
+            throw new ConfigException("cannot resume " + what + " in " + output + ": its configuration differs in "
+                    + refused + "; use its settings (its checkpoint's config.conf) or another output directory");
+        }
+        changes.forEach(change -> LOG.warn("resuming {} in {} with {} changed from {} to {}", what, output,
+                change.key(), change.before(), change.after()));
+        LOG.info("resuming {} in {} at step {}", what, output, checkpoint.nextStep());
     }
 
     private static void save(Checkpoints checkpoints, SparkDinoTrainer trainer, String configText, RunLease lease) {

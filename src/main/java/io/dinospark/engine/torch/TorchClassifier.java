@@ -1,10 +1,7 @@
 package io.dinospark.engine.torch;
 
+import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Classifier;
-import io.dinospark.engine.Minibatch;
-import io.dinospark.engine.StepSettings;
-import java.util.SplittableRandom;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -25,8 +22,8 @@ final class TorchClassifier extends TorchLearner {
         }
 
         @Override
-        public long seed() {
-            return classifier.config().train().seed();
+        public DinoConfig config() {
+            return classifier.config();
         }
     }
 
@@ -46,27 +43,20 @@ final class TorchClassifier extends TorchLearner {
         return spec;
     }
 
+    /** One global-size view per row. */
     @Override
-    public double fit(Minibatch batch, StepSettings settings, long noiseSeed) {
-        long size = batch.size();
+    int views(long width) {
+        return 1;
+    }
+
+    @Override
+    Tensor loss(Tensor rows, Tensor keep, Tensor targets) {
         int classes = spec.classifier().classes();
-        if (batch.targets().size(1) != classes) {
+        if (targets.size(1) != classes) {
             throw new IllegalArgumentException("a classifier of " + classes + " classes got targets of "
-                    + batch.targets().size(1) + " columns");
+                    + targets.size(1) + " columns");
         }
-        float[] rows = TorchArrays.floats(batch.rows());
-        float[] targets = TorchArrays.floats(batch.targets());
-        float[] keep = TorchDinoNetwork.keepFactors(spec.classifier().config(), size, 1, new SplittableRandom(noiseSeed));
-        try (PointerScope scope = new PointerScope()) {
-            TorchDevice device = network.device();
-            Tensor keepFactors = keep == null ? null : TorchArrays.tensor(device, keep, size, keep.length / size);
-            Tensor scores = network.classLogits(TorchArrays.tensor(device, rows, size, batch.rows().size(1)), keepFactors);
-            Tensor loss = TorchArrays.tensor(device, targets, size, classes).mul(scores.log_softmax(1)).sum()
-                    .neg().div(new Scalar((double) size));
-            double value = loss.item_double();
-            loss.backward();
-            adamw.step(network.parameters(), settings, spec.classifier().config().optim().clipGrad());
-            return value;
-        }
+        return targets.mul(network.classLogits(rows, keep).log_softmax(1)).sum().neg()
+                .div(new Scalar((double) rows.size(0)));
     }
 }

@@ -1,14 +1,19 @@
 package io.dinospark.engine.torch;
 
+import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Minibatch;
 import io.dinospark.engine.StepSettings;
 import io.dinospark.engine.StudentState;
 import java.io.Serializable;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * What a torch worker trains on its executor ({@link TorchWorker}): a resident network with its AdamW, which loads
- * the broadcast parameters and moments, takes one update per minibatch ({@link #fit}, the learner's loss) and
- * gives its values back for averaging.
+ * the broadcast parameters and moments, takes one update per minibatch ({@link #fit}: forward with stochastic depth,
+ * the learner's {@link #loss}, backward, the reference's clipping and AdamW) and gives its values back for
+ * averaging. Each update's native tensors live in a {@link PointerScope} and are freed when it ends.
  */
 abstract class TorchLearner implements TorchExecutor.Resident<TorchLearner.Spec> {
 
@@ -17,8 +22,13 @@ abstract class TorchLearner implements TorchExecutor.Resident<TorchLearner.Spec>
 
         TorchLearner build(TorchDevice device);
 
+        /** The configuration of the run it trains for. */
+        DinoConfig config();
+
         /** The run seed its stochastic-depth noise derives from. */
-        long seed();
+        default long seed() {
+            return config().train().seed();
+        }
     }
 
     protected final TorchDinoNetwork network;
@@ -29,13 +39,41 @@ abstract class TorchLearner implements TorchExecutor.Resident<TorchLearner.Spec>
         this.adamw = adamw;
     }
 
+    /** The views in a row of {@code width} values: the crops that get stochastic-depth noise of their own. */
+    abstract int views(long width);
+
+    /**
+     * The minibatch's loss as a scalar tensor, differentiable in the parameters. Called inside the update's
+     * {@link PointerScope}.
+     *
+     * @param keep stochastic-depth keep factors {@code [B, views * depth * 2]}, or null for none
+     */
+    abstract Tensor loss(Tensor rows, Tensor keep, Tensor targets);
+
     /**
      * One optimizer update on {@code batch}.
      *
      * @param noiseSeed the seed of this update's stochastic depth
      * @return the minibatch's loss before the update
      */
-    public abstract double fit(Minibatch batch, StepSettings settings, long noiseSeed);
+    public final double fit(Minibatch batch, StepSettings settings, long noiseSeed) {
+        DinoConfig config = key().config();
+        long size = batch.size();
+        long width = batch.rows().size(1);
+        float[] rows = TorchArrays.floats(batch.rows());
+        float[] targets = TorchArrays.floats(batch.targets());
+        float[] keep = TorchDinoNetwork.keepFactors(config, size, views(width), new SplittableRandom(noiseSeed));
+        try (PointerScope scope = new PointerScope()) {
+            TorchDevice device = network.device();
+            Tensor keepFactors = keep == null ? null : TorchArrays.tensor(device, keep, size, keep.length / size);
+            Tensor loss = loss(TorchArrays.tensor(device, rows, size, width), keepFactors,
+                    TorchArrays.tensor(device, targets, size, targets.length / size));
+            double value = loss.item_double();
+            loss.backward();
+            adamw.step(network.parameters(), settings, config.optim().clipGrad());
+            return value;
+        }
+    }
 
     @Override
     public TorchDevice device() {

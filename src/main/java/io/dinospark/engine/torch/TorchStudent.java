@@ -1,22 +1,17 @@
 package io.dinospark.engine.torch;
 
-import java.util.SplittableRandom;
-
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.LocalStudent;
-import io.dinospark.engine.Minibatch;
-import io.dinospark.engine.StepSettings;
 import io.dinospark.engine.StudentState;
 import io.dinospark.model.CropLayout;
 
 /**
- * The student on libtorch: the network with its AdamW, one update per {@link #fit}. Each update's native tensors
- * live in a {@link PointerScope} and are freed when it ends; the parameters and moments stay resident, so a worker
- * loads new values into the same tensors every step.
+ * The DINO student on libtorch: the network with its AdamW, one update per {@link #fit} on DINO's loss against the
+ * teacher's targets. The parameters and moments stay resident, so a worker loads new values into the same tensors
+ * every step.
  */
 final class TorchStudent extends TorchLearner implements LocalStudent {
 
@@ -26,11 +21,6 @@ final class TorchStudent extends TorchLearner implements LocalStudent {
         @Override
         public TorchLearner build(TorchDevice device) {
             return new TorchStudent(config, device);
-        }
-
-        @Override
-        public long seed() {
-            return config.train().seed();
         }
     }
 
@@ -53,23 +43,14 @@ final class TorchStudent extends TorchLearner implements LocalStudent {
     }
 
     @Override
-    public double fit(Minibatch batch, StepSettings settings, long noiseSeed) {
-        long size = batch.size();
-        long width = batch.rows().size(1);
-        float[] rows = TorchArrays.floats(batch.rows());
-        float[] targets = TorchArrays.floats(batch.targets());
-        float[] keep = TorchDinoNetwork.keepFactors(config, size, crops.views(width), new SplittableRandom(noiseSeed));
-        try (PointerScope scope = new PointerScope()) {
-            TorchDevice device = network.device();
-            Tensor keepFactors = keep == null ? null : TorchArrays.tensor(device, keep, size, keep.length / size);
-            Tensor logits = network.logits(TorchArrays.tensor(device, rows, size, width), keepFactors);
-            Tensor loss = TorchDinoLoss.loss(logits, TorchArrays.tensor(device, targets, size, targets.length / size),
-                    config.dino().studentTemp());
-            double value = loss.item_double();
-            loss.backward();
-            adamw.step(network.parameters(), settings, config.optim().clipGrad());
-            return value;
-        }
+    int views(long width) {
+        return crops.views(width);
+    }
+
+    /** DINO's loss of the student's logits against the teacher targets. */
+    @Override
+    Tensor loss(Tensor rows, Tensor keep, Tensor targets) {
+        return TorchDinoLoss.loss(network.logits(rows, keep), targets, config.dino().studentTemp());
     }
 
     /** A copy: libtorch owns the live values. */
