@@ -4,13 +4,13 @@ import java.util.List;
 
 import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
 import io.dinospark.model.DinoNetwork;
-import io.dinospark.model.LinearClassifier;
 import io.dinospark.model.WeightNormLinear;
 
 /**
@@ -37,12 +37,11 @@ public final class OptimizerSettings {
         for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
             if (layer.conf().getLayer() instanceof AbstractSameDiffLayer sd) {
                 IUpdater updater = sd.getUpdater();
-                if (sd instanceof LinearClassifier) { // its rate is a schedule: see DinoNetwork.classifierConfiguration
-                    updater.setLrAndSchedule(learningRate, new FixedSchedule(learningRate));
-                } else {
-                    updater.setLrAndSchedule(layer.getIndex() == DinoNetwork.BACKBONE
-                            ? learningRate * backboneLrScale : learningRate, null);
-                }
+                double rate = layer.getIndex() == DinoNetwork.BACKBONE ? learningRate * backboneLrScale : learningRate;
+                // A rate given as a schedule stays one (see DinoNetwork.classifierConfiguration: the form keeps the
+                // layers' updater blocks apart), a plain rate stays plain.
+                boolean scheduled = updater instanceof Adam adam && adam.getLearningRateSchedule() != null;
+                updater.setLrAndSchedule(rate, scheduled ? new FixedSchedule(rate) : null);
                 sd.setRegularization(decay);
                 if (sd instanceof WeightNormLinear last) {
                     last.setFrozen(lastLayerFrozen);

@@ -14,6 +14,7 @@ import io.dinospark.engine.dl4j.Dl4jEngine;
 import io.dinospark.engine.dl4j.OptimizerSettings;
 import io.dinospark.model.DinoNetwork;
 import io.dinospark.model.ParameterLayout;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,6 +125,31 @@ class ClassifierEnginesTest {
         assertEquals(c.loss(), network.score(batch), 1e-5 * Math.max(1, c.loss()), "loss");
         network.fit(batch);
         assertFirstUpdate(c, network.params().toFloatVector());
+    }
+
+    /**
+     * DL4J keeps one block of AdamW state per run of parameters with equal updater settings, and the state's layout
+     * follows the blocks. At equal rates (backbone scale 1) the backbone and the classifier must still be two blocks,
+     * so that the layout (the averaged moments' meaning) does not change with the rates from one step to the next.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, BACKBONE_SCALE})
+    void dl4jKeepsTheBackbonesAdamWStateApartFromTheClassifiers(double scale) {
+        DinoConfig config = TestConfigs.tinyConv(0);
+        long backbone = ParameterLayout.classifier(config, CLASSES).length(DinoNetwork.BACKBONE);
+        MultiLayerNetwork network = new MultiLayerNetwork(DinoNetwork.classifierConfiguration(config, CLASSES));
+        network.init();
+        OptimizerSettings.apply(network, LR, 0.05, false, scale);
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration sent = org.deeplearning4j.nn.conf.MultiLayerConfiguration
+                .fromJson(network.getLayerWiseConfigurations().toJson()); // as a Spark worker rebuilds it
+        for (MultiLayerNetwork net : List.of(network, new MultiLayerNetwork(sent))) {
+            if (net != network) {
+                net.init();
+            }
+            List<Long> starts = ((org.deeplearning4j.nn.updater.BaseMultiLayerUpdater<?>) net.getUpdater())
+                    .getUpdaterBlocks().stream().map(block -> (long) block.getParamOffsetStart()).toList();
+            assertTrue(starts.contains(backbone), "a block starts at the classifier (" + backbone + "): " + starts);
+        }
     }
 
     /** AdamW's first step is {@code -lr g / (|g| + eps)}: {@code -lr sign(g)} wherever the gradient is not tiny. */
