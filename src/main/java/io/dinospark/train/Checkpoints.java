@@ -106,8 +106,8 @@ public final class Checkpoints {
         writeText(new Path(partial, STATE), JSON.writeValueAsString(counts));
         ArrayFiles.write(fs, new Path(partial, STUDENT), state.student().params());
         ArrayFiles.write(fs, new Path(partial, OPTIMIZER), state.student().optimizer());
-        ArrayFiles.write(fs, new Path(partial, TEACHER), state.teacher());
-        if (state.center() != null) {
+        if (state.classes() == 0) { // a classifier's network is its student's parameters: written once
+            ArrayFiles.write(fs, new Path(partial, TEACHER), state.teacher());
             ArrayFiles.write(fs, new Path(partial, CENTER), state.center());
         }
         fs.delete(done, true);
@@ -141,9 +141,12 @@ public final class Checkpoints {
         long size = c.layout().size();
         StudentState student = new StudentState(ArrayFiles.read(fs, new Path(dir, STUDENT), "the student's parameters", size),
                 ArrayFiles.read(fs, new Path(dir, OPTIMIZER), "the student's AdamW moments", 2 * size), c.optimizerSteps());
+        if (c.classes() > 0) {
+            return State.classifier(c.nextStep(), student, c.configText(), c.classes());
+        }
         int k = c.config().model().outDim();
-        INDArray center = c.classes() > 0 ? null : ArrayFiles.read(fs, new Path(dir, CENTER), "the center", k).reshape(1, k);
-        return new State(c.nextStep(), student, readTeacher(dir, c), center, c.configText(), c.classes());
+        INDArray center = ArrayFiles.read(fs, new Path(dir, CENTER), "the center", k).reshape(1, k);
+        return new State(c.nextStep(), student, readTeacher(dir, c), center, c.configText());
     }
 
     /**
@@ -163,12 +166,13 @@ public final class Checkpoints {
     }
 
     private Contents contents(Path dir) throws IOException {
-        if (!fs.exists(new Path(dir, STATE)) || !fs.exists(new Path(dir, TEACHER))) {
+        if (!fs.exists(new Path(dir, STATE)) || !fs.exists(new Path(dir, STUDENT))) {
             String old = fs.exists(new Path(dir, "student.zip")) ? " It holds student.zip: it was written by an"
                     + " earlier dino-spark, whose DL4J model zip is not read (DL4J reads it with Java deserialization);"
                     + " train the run again or use the version that wrote it." : "";
             throw new IOException("not a checkpoint: " + dir + " (a checkpoint directory holds " + RunOutput.CONFIG_FILE
-                    + ", " + STATE + ", " + STUDENT + ", " + OPTIMIZER + ", " + TEACHER + " and " + CENTER + ")." + old);
+                    + ", " + STATE + ", " + STUDENT + ", " + OPTIMIZER + " and, for a DINO run, " + TEACHER + " and "
+                    + CENTER + ")." + old);
         }
         for (FileStatus entry : fs.listStatus(dir)) {
             String name = entry.getPath().getName();
@@ -208,8 +212,10 @@ public final class Checkpoints {
         return value.asLong();
     }
 
+    /** The network evaluation reads: the teacher, or a classifier's parameters (it has no teacher of its own). */
     private INDArray readTeacher(Path dir, Contents c) throws IOException {
-        return ArrayFiles.read(fs, new Path(dir, TEACHER), "the teacher's parameters", c.layout().size());
+        return c.classes() > 0 ? ArrayFiles.read(fs, new Path(dir, STUDENT), "the classifier's parameters", c.layout().size())
+                : ArrayFiles.read(fs, new Path(dir, TEACHER), "the teacher's parameters", c.layout().size());
     }
 
     private List<Path> complete() throws IOException {

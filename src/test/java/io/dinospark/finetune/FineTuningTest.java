@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fine-tuning on Spark (two workers, the torch engine): a random-init convnet learns three classes well above
  * chance; a run stopped half-way and resumed ends where an uninterrupted one does; a run is not resumed with
- * another recipe; and its checkpoint is a run that evaluation reads.
+ * another recipe or another configuration; and its checkpoint is a run that evaluation reads.
  */
 class FineTuningTest {
 
@@ -86,6 +86,11 @@ class FineTuningTest {
         ConfigException refused = assertThrows(ConfigException.class,
                 () -> fineTune(config, new FineTuning.Recipe(0.2, 0.5), resumed, 0));
         assertTrue(refused.getMessage().contains("cannot resume the fine-tuning in " + resumed), refused.getMessage());
+        DinoConfig otherRate = new DinoConfig(config.model(), config.crops(), config.dino(),
+                new OptimConfig(0.1, 1e-5, 1, 0.05, 0.05, 3.0, 0), config.train(), config.augment(), config.data(),
+                config.eval());
+        ConfigException changed = assertThrows(ConfigException.class, () -> fineTune(otherRate, recipe, resumed, 0));
+        assertTrue(changed.getMessage().contains("differs in [optim.lr]"), changed.getMessage());
 
         TrainedRun run = TrainedRun.load(whole, new Configuration());
         long backbone = ParameterLayout.of(config).length(DinoNetwork.BACKBONE);

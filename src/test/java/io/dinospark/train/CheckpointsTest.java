@@ -137,6 +137,7 @@ class CheckpointsTest {
         Checkpoints classifiers = new Checkpoints(new org.apache.hadoop.fs.Path(run.toUri()), new Configuration(), 3);
         classifiers.save(Checkpoints.State.classifier(9, network, ConfigLoader.render(config), 4));
         assertFalse(Files.exists(run.resolve("checkpoints/step-0000000009/center.bin")));
+        assertFalse(Files.exists(run.resolve("checkpoints/step-0000000009/teacher.bin")), "the network is written once");
 
         Checkpoints.State state = classifiers.latest().orElseThrow();
         assertEquals(4, state.classes());
