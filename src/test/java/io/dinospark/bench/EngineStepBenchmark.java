@@ -1,10 +1,10 @@
 package io.dinospark.bench;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.dinospark.PythonTorch;
 import io.dinospark.TestConfigs;
 import io.dinospark.config.Arch;
 import io.dinospark.config.DinoConfig;
@@ -36,6 +37,7 @@ class EngineStepBenchmark {
 
     @Test
     void studentStepOfBothEnginesAgainstPyTorch() throws Exception {
+        assumeTrue(PythonTorch.missing() == null, PythonTorch.missing());
         ModelConfig cpu = new ModelConfig(Arch.VIT, 4, 96, 4, 3, 4.0, true, 0.1, List.of(8), 4096, 512, 256, false, true);
         compare("cpu-vit", "CPU ViT (96 wide, depth 4, patch 4; 2x28 + 4x16 px, K 4096)",
                 TestConfigs.withModel(cpu, 4, 28, 16), 64);
@@ -84,17 +86,9 @@ class EngineStepBenchmark {
         return batch / ((System.nanoTime() - start) / 1e9 / STEPS);
     }
 
-    private static double pytorchImagesPerSecond(String shape, int batch, int threads)
-            throws IOException, InterruptedException {
-        Path script = Path.of("src/test/python/dino_student_step.py");
-        ProcessBuilder peer = new ProcessBuilder("/usr/bin/python3", script.toString(), shape, Integer.toString(batch),
-                Integer.toString(STEPS)).redirectErrorStream(true);
-        peer.environment().put("PEER_THREADS", Integer.toString(threads));
-        Process p = peer.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0 || !Files.exists(script)) {
-            throw new IllegalStateException("the PyTorch peer failed (Debian's python3-torch installed?): " + out);
-        }
+    private static double pytorchImagesPerSecond(String shape, int batch, int threads) throws IOException {
+        String out = PythonTorch.script(Map.of("PEER_THREADS", Integer.toString(threads)),
+                "src/test/python/dino_student_step.py", shape, Integer.toString(batch), Integer.toString(STEPS));
         String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
         System.out.println("PyTorch peer: " + last);
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);
