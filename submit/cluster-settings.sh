@@ -2,6 +2,8 @@
 # sizes, and the spark-submit settings every cluster launch of dino-spark needs for ND4J. The sizes are starting
 # points, not measurements: set them in the environment, or edit them here.
 
+source submit/java17-opens.sh
+
 # Executors, each running TASK_CPUS-core tasks: the student is trained by NUM_EXECUTORS x EXECUTOR_CORES / TASK_CPUS
 # tasks at once, and that number is passed as train.workers (total batch = workers x train.batch_size_per_worker;
 # 16 x 64 = 1024 for the presets). One task per executor lets ND4J use every core of it through OpenMP; the torch
@@ -40,12 +42,13 @@ GPU_DISCOVERY_SCRIPT="${GPU_DISCOVERY_SCRIPT:-/opt/dino-spark/getGpusResources.s
 CUDA_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}"
 
 # Sets WORKERS (= train.workers) and the array cluster_args: the main class, executor and driver sizes, one task
-# per TASK_CPUS cores (per GPU with GPUS > 0, and the GPU settings above), no dynamic allocation, OpenMP threads (sleeping when idle: spinning ones cost both engines
-# 2-4x on a small machine), and the JVM options (the Java 17 opens kept once in
-# pom.xml, JavaCPP's limits, JAVACPP_CACHE) for driver and executors. $1 names the launcher in error messages.
+# per TASK_CPUS cores (per GPU with GPUS > 0, and the GPU settings above), no dynamic allocation, OpenMP threads
+# (sleeping when idle: spinning ones cost both engines 2-4x on a small machine), and the JVM options (the Java 17
+# opens kept once in pom.xml, JavaCPP's limits, JAVACPP_CACHE) for driver and executors. $1 names the launcher in
+# error messages.
 cluster_spark_args() {
   local opens
-  opens="$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
+  opens="$(java17_opens)"
   [ -n "$opens" ] || { echo "$1: java17.opens not found in pom.xml" >&2; exit 2; }
   [ "$GPUS" -eq 0 ] || TASK_CPUS=$(( EXECUTOR_CORES / GPUS ))
   [ "$TASK_CPUS" -gt 0 ] || { echo "$1: EXECUTOR_CORES ($EXECUTOR_CORES) must be at least GPUS ($GPUS)" >&2; exit 2; }

@@ -7,7 +7,8 @@ if [ ! -f target/local-classpath.txt ] || [ -n "$(find src pom.xml -newer target
   mvn -q -B -DskipTests process-classes
 fi
 # The Java 17 module opens Spark and ND4J need, kept once in pom.xml.
-read -r -a opens <<< "$(sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml)"
+source submit/java17-opens.sh
+read -r -a opens <<< "$(java17_opens)"
 # OpenMP threads (ND4J's and libtorch's) sleep when idle instead of spinning: with the default active wait both
 # engines ran 2-4x slower on a 2-vCPU machine, their spinning threads taking the cores from the JVM's own.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"

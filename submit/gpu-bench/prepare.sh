@@ -23,7 +23,8 @@ jar cf "$out/bundle/lib/dino-spark-classes.jar" -C "$out/build/classes" .
 jar cf "$out/bundle/lib/dino-spark-test-classes.jar" -C "$out/build/test-classes" .
 jlink --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.scripting,java.sql,java.xml,jdk.unsupported \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/bundle/jre"
-sed -n 's:.*<java17.opens>\(.*\)</java17.opens>.*:\1:p' pom.xml > "$out/bundle/java17-opens.txt"
+source submit/java17-opens.sh
+java17_opens > "$out/bundle/java17-opens.txt"
 tar cf "$out/bundle.tar" -C "$out" bundle
 split -b 60M -d -a 2 "$out/bundle.tar" "$out/pieces/bundle.tar."
 rm -rf "$out/build" "$out/bundle" "$out/bundle.tar"

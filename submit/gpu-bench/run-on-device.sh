@@ -31,25 +31,31 @@ if $gpu; then
   cuda_libs="$(find "$site/nvidia" -name 'lib*.so*' -printf '%h\n' | sort -u | paste -sd: -)"
   export LD_LIBRARY_PATH="$cuda_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   nvidia-smi --query-gpu=name,compute_cap,driver_version,memory.total --format=csv | tee "$out/gpu.csv"
-  python3 submit/gpu-kernel-check.py "$bundle"/lib/pytorch-*-linux-x86_64-gpu.jar | tee "$out/kernel-check.txt"
+  "$PYTHON" submit/gpu-kernel-check.py "$bundle"/lib/pytorch-*-linux-x86_64-gpu.jar | tee "$out/kernel-check.txt"
 fi
 export OMP_WAIT_POLICY=PASSIVE
 read -r -a opens < "$bundle/java17-opens.txt"
 java=("$bundle/jre/bin/java" -Xmx48g "${opens[@]}" "-Dorg.bytedeco.javacpp.cachedir=$work/javacpp" -cp "$bundle/lib/*")
 
-# Runs "$@" with its output in $out/$1.jsonl; on a GPU also its peak GPU memory, sampled every 250 ms.
+# Runs "$@" with its output in $out/$1.jsonl; on a GPU also its peak GPU memory, sampled every 250 ms. Returns the
+# phase's status after stopping the sampler and writing the memory line, so that a failing phase (which ends the
+# script under set -e) leaves no sampler running and still says how much memory it had used.
 measure() {
-  local name="$1" sampler=""
+  local name="$1" sampler="" status=0 peak
   shift
   if $gpu; then
     nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 250 > "$out/$name.memory-mib" &
     sampler=$!
   fi
-  "$@" | tee "$out/$name.jsonl"
+  "$@" | tee "$out/$name.jsonl" || status=$?
   if [ -n "$sampler" ]; then
-    kill "$sampler"
-    echo "{\"phase\": \"$name\", \"peak_gpu_memory_mib\": $(sort -n "$out/$name.memory-mib" | tail -1)}" | tee -a "$out/memory.jsonl"
+    kill "$sampler" 2> /dev/null || true
+    wait "$sampler" 2> /dev/null || true
+    peak="$(sort -n "$out/$name.memory-mib" | tail -1)"
+    echo "{\"phase\": \"$name\", \"status\": $status, \"peak_gpu_memory_mib\": ${peak:-null}}" \
+      | tee -a "$out/memory.jsonl"
   fi
+  return "$status"
 }
 
 measure engine "${java[@]}" io.dinospark.engine.torch.GpuStepBenchmark speed "$DEVICE" "$SHAPE" "$MAX_BATCH" "$STEPS"

@@ -130,14 +130,18 @@ class VisionTransformer(nn.Module):
         patch_pos_embed = patch_pos_embed.permute(0, 2, 3, 1).view(1, -1, dim)
         return torch.cat((class_pos_embed.unsqueeze(0), patch_pos_embed), dim=1)
 
-    def forward(self, x):
+    def tokens(self, x):
+        """The authors' get_intermediate_layers(x, 1)[0]: every token after the last block and the final norm."""
         B, nc, w, h = x.shape
         x = self.patch_embed(x)
         x = torch.cat((self.cls_token.expand(B, -1, -1), x), dim=1)
         x = x + self.interpolate_pos_encoding(x, w, h)
         for blk in self.blocks:
             x = blk(x)
-        return self.norm(x)[:, 0]
+        return self.norm(x)
+
+    def forward(self, x):
+        return self.tokens(x)[:, 0]
 
 
 class DINOHead(nn.Module):

@@ -50,17 +50,8 @@ def gem_of_map(cls, feats):
 def vit_functions(model):
     patch = model.patch_embed.patch_size
 
-    def tokens(x):  # get_intermediate_layers(x, n=1)[0]: every token after the last block and the final norm
-        B, nc, w, h = x.shape
-        t = model.patch_embed(x)
-        t = torch.cat((model.cls_token.expand(B, -1, -1), t), dim=1)
-        t = t + model.interpolate_pos_encoding(t, w, h)
-        for blk in model.blocks:
-            t = blk(t)
-        return model.norm(t)
-
     def clsgem(samples):
-        feats = tokens(samples).clone()
+        feats = model.tokens(samples).clone()
         cls_output_token = feats[:, 0, :]
         b, h, w, d = len(samples), int(samples.shape[-2] / patch), int(samples.shape[-1] / patch), feats.shape[-1]
         feats = feats[:, 1:, :].reshape(b, h, w, d).permute(0, 3, 1, 2)

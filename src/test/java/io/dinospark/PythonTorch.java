@@ -3,7 +3,10 @@ package io.dinospark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +21,7 @@ public final class PythonTorch {
     public static final String PYTHON = "/usr/bin/python3";
     private static final List<String> PACKAGES = List.of("python3-torch", "libopenblas0-pthread");
     private static final long INSTALL_MINUTES = 10;
+    private static final long SCRIPT_MINUTES = 30;
 
     private static String missing;
     private static boolean checked;
@@ -54,33 +58,67 @@ public final class PythonTorch {
         return Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", "import torch")) == null;
     }
 
+    /**
+     * Runs {@code script} (a path from the repository root) with {@link #PYTHON} and {@code args}, with OpenMP's idle
+     * threads sleeping ({@code OMP_WAIT_POLICY=PASSIVE}), and returns its output (standard output and error together).
+     * Throws with that output when it exits non-zero, cannot start or takes longer than half an hour. A caller checks
+     * {@link #missing()} first.
+     */
+    public static String script(String script, String... args) {
+        return script(Map.of(), script, args);
+    }
+
+    /** {@link #script(String, String...)} with {@code environment} added to the script's environment. */
+    public static String script(Map<String, String> environment, String script, String... args) {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script));
+        command.addAll(List.of(args));
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        Outcome outcome = execute(command, variables, SCRIPT_MINUTES);
+        if (outcome.failure() != null) {
+            throw new IllegalStateException(outcome.failure() + ":\n" + outcome.output());
+        }
+        return outcome.output();
+    }
+
     /** Null when {@code command} exits 0 within the time allowed, else what went wrong with its output's tail. */
     private static String run(List<String> command) {
+        Outcome outcome = execute(command, Map.of("DEBIAN_FRONTEND", "noninteractive"), INSTALL_MINUTES);
+        if (outcome.failure() == null) {
+            return null;
+        }
+        String output = outcome.output();
+        return output.isEmpty() ? outcome.failure()
+                : outcome.failure() + ": " + output.substring(Math.max(0, output.length() - 500)).strip();
+    }
+
+    /** What a command printed, and null or what went wrong (a non-zero exit, a timeout, no start). */
+    private record Outcome(String output, String failure) {
+    }
+
+    private static Outcome execute(List<String> command, Map<String, String> environment, long minutes) {
+        String name = String.join(" ", command);
         try {
             Path log = Files.createTempFile("python-torch", ".log");
             try {
                 ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(log.toFile());
-                builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+                builder.environment().putAll(environment);
                 Process process = builder.start();
-                if (!process.waitFor(INSTALL_MINUTES, TimeUnit.MINUTES)) {
-                    process.destroyForcibly();
-                    return String.join(" ", command) + " took longer than " + INSTALL_MINUTES + " minutes";
-                }
-                if (process.exitValue() == 0) {
-                    return null;
+                if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
+                    process.destroyForcibly().waitFor();
+                    return new Outcome(Files.readString(log), name + " took longer than " + minutes + " minutes");
                 }
                 String output = Files.readString(log);
-                return String.join(" ", command) + " exited " + process.exitValue() + ": "
-                        + output.substring(Math.max(0, output.length() - 500)).strip();
+                return new Outcome(output, process.exitValue() == 0 ? null : name + " exited " + process.exitValue());
             } finally {
                 Files.deleteIfExists(log);
             }
         } catch (IOException e) {
-            return String.join(" ", command) + " could not run: " + e.getMessage();
+            return new Outcome("", name + " could not run: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return String.join(" ", command) + " was interrupted";
+            return new Outcome("", name + " was interrupted");
         }
     }
 }

@@ -39,11 +39,13 @@ public final class TestConfigs {
 
     /** {@code config} with another {@code train.seed}. */
     public static DinoConfig withSeed(DinoConfig config, long seed) {
-        TrainConfig t = config.train();
-        return new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
-                new TrainConfig(t.epochs(), t.batchSizePerWorker(), seed, t.workers(), t.averagingFrequency(),
-                        t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(), t.engine(), t.initWeights()),
-                config.augment(), config.data(), config.eval());
+        return withTrain(config, config.train().withSeed(seed));
+    }
+
+    /** {@code config} with another {@code train} section. */
+    public static DinoConfig withTrain(DinoConfig config, TrainConfig train) {
+        return new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(), train, config.augment(),
+                config.data(), config.eval());
     }
 
     /** A DL4J network as a checkpoint's student: its parameters, AdamW at zero. */
@@ -54,8 +56,7 @@ public final class TestConfigs {
 
     /** {@code config} with another {@code train.engine}. */
     public static DinoConfig withEngine(DinoConfig config, String engine) {
-        return new DinoConfig(config.model(), config.crops(), config.dino(), config.optim(),
-                config.train().withEngine(engine), config.augment(), config.data(), config.eval());
+        return withTrain(config, config.train().withEngine(engine));
     }
 
     public static DinoConfig withModel(ModelConfig model, int localCrops, int globalSize, int localSize) {

@@ -39,6 +39,18 @@ public record TrainConfig(int epochs, int batchSizePerWorker, long seed, int wor
                 keepCheckpoints, onNonFinite, other, initWeights);
     }
 
+    /** {@code train} with another seed. */
+    public TrainConfig withSeed(long other) {
+        return new TrainConfig(epochs, batchSizePerWorker, other, workers, averagingFrequency, checkpointEvery,
+                keepCheckpoints, onNonFinite, engine, initWeights);
+    }
+
+    /** {@code train} starting from another file's weights ("": the seeded initialisation). */
+    public TrainConfig withInitWeights(String file) {
+        return new TrainConfig(epochs, batchSizePerWorker, seed, workers, averagingFrequency, checkpointEvery,
+                keepCheckpoints, onNonFinite, engine, file);
+    }
+
     /** Images per step, over all workers: the total batch the learning rate scales with. */
     public int imagesPerStep() {
         return workers * batchSizePerWorker * averagingFrequency;

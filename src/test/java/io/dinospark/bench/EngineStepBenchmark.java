@@ -1,28 +1,19 @@
 package io.dinospark.bench;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
+import io.dinospark.PythonTorch;
 import io.dinospark.TestConfigs;
-import io.dinospark.config.Arch;
 import io.dinospark.config.DinoConfig;
-import io.dinospark.config.ModelConfig;
 import io.dinospark.engine.Engine;
 import io.dinospark.engine.LocalStudent;
-import io.dinospark.engine.Minibatch;
-import io.dinospark.engine.StepSettings;
-import io.dinospark.model.CropLayout;
-import io.dinospark.teacher.Center;
-import io.dinospark.teacher.TeacherTargets;
+import io.dinospark.engine.torch.GpuStepBenchmark;
 
 /**
  * The student step (forward, DINO loss, backward, clipping, AdamW) of both engines and of a plain PyTorch DINO
@@ -36,18 +27,17 @@ class EngineStepBenchmark {
 
     @Test
     void studentStepOfBothEnginesAgainstPyTorch() throws Exception {
-        ModelConfig cpu = new ModelConfig(Arch.VIT, 4, 96, 4, 3, 4.0, true, 0.1, List.of(8), 4096, 512, 256, false, true);
-        compare("cpu-vit", "CPU ViT (96 wide, depth 4, patch 4; 2x28 + 4x16 px, K 4096)",
-                TestConfigs.withModel(cpu, 4, 28, 16), 64);
-        ModelConfig small = new ModelConfig(Arch.VIT_SMALL, 16, 384, 12, 6, 4.0, true, 0.1, List.of(8), 65536, 2048, 256, false, true);
-        compare("vit-small", "ViT-S/16 (2x224 + 8x96 px, K 65536)", TestConfigs.withModel(small, 8, 224, 96), 4);
+        assumeTrue(PythonTorch.missing() == null, PythonTorch.missing());
+        compare("cpu-vit", "CPU ViT (96 wide, depth 4, patch 4; 2x28 + 4x16 px, K 4096)", 64);
+        compare("vit-small", "ViT-S/16 (2x224 + 8x96 px, K 65536)", 4);
     }
 
     /**
      * The DL4J engine at ND4J's own threading; the torch engine and PyTorch at 1 and at 2 intra-op threads each (on
      * this 2-vCPU machine one thread is the faster setting for both).
      */
-    private static void compare(String shape, String name, DinoConfig config, int batch) throws Exception {
+    private static void compare(String shape, String name, int batch) throws Exception {
+        DinoConfig config = GpuStepBenchmark.shape(shape);
         double dl4j = imagesPerSecond(TestConfigs.withEngine(config, "dl4j"), batch, 0);
         System.out.printf("%s, batch %d: DL4J engine %.2f images/s%n", name, batch, dl4j);
         for (int threads : new int[] {1, 2}) {
@@ -66,35 +56,12 @@ class EngineStepBenchmark {
         if (torchThreads > 0) {
             org.bytedeco.pytorch.global.torch.set_num_threads(torchThreads); // the student loaded libtorch first
         }
-        CropLayout layout = new CropLayout(config.crops().globalSize(), config.crops().localSize());
-        int k = config.model().outDim();
-        Nd4j.getRandom().setSeed(1);
-        INDArray rows = Nd4j.randn(DataType.FLOAT, batch, layout.rowWidth(config.crops().localNumber()));
-        INDArray targets = TeacherTargets.probabilities(Nd4j.randn(DataType.FLOAT, batch, 2L * k),
-                Center.zeros(k).value(), 0.04);
-        Minibatch minibatch = new Minibatch(rows, targets);
-        StepSettings settings = new StepSettings(0, 1e-4, 0.04, false);
-        for (int i = 0; i < 2; i++) {
-            student.fit(minibatch, settings, i); // builds graphs, warms caches
-        }
-        long start = System.nanoTime();
-        for (int i = 0; i < STEPS; i++) {
-            student.fit(minibatch, settings, i);
-        }
-        return batch / ((System.nanoTime() - start) / 1e9 / STEPS);
+        return GpuStepBenchmark.imagesPerSecond(student, GpuStepBenchmark.minibatch(config, batch), STEPS);
     }
 
-    private static double pytorchImagesPerSecond(String shape, int batch, int threads)
-            throws IOException, InterruptedException {
-        Path script = Path.of("src/test/python/dino_student_step.py");
-        ProcessBuilder peer = new ProcessBuilder("/usr/bin/python3", script.toString(), shape, Integer.toString(batch),
-                Integer.toString(STEPS)).redirectErrorStream(true);
-        peer.environment().put("PEER_THREADS", Integer.toString(threads));
-        Process p = peer.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0 || !Files.exists(script)) {
-            throw new IllegalStateException("the PyTorch peer failed (Debian's python3-torch installed?): " + out);
-        }
+    private static double pytorchImagesPerSecond(String shape, int batch, int threads) throws IOException {
+        String out = PythonTorch.script(Map.of("PEER_THREADS", Integer.toString(threads)),
+                "src/test/python/dino_student_step.py", shape, Integer.toString(batch), Integer.toString(STEPS));
         String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
         System.out.println("PyTorch peer: " + last);
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(last);

@@ -1,8 +1,8 @@
 package io.dinospark.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.dinospark.LocalSpark;
+import io.dinospark.PythonTorch;
 import io.dinospark.augment.EvaluationView;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
@@ -56,6 +57,7 @@ class ImportedFeatureBenchmark {
 
     @Test
     void importedVitSmallFeaturesAgainstPytorch() throws Exception {
+        assumeTrue(PythonTorch.missing() == null, PythonTorch.missing());
         DinoConfig config = ConfigLoader.load(null, List.of("model.arch=vit_small", "model.patch_size=16"));
         Path weights = new Path(dir.resolve("vit_small16.safetensors").toString());
         WeightsExport.write(FileSystem.getLocal(new Configuration()), weights, WeightsExport.tensors(config,
@@ -87,15 +89,8 @@ class ImportedFeatureBenchmark {
                 preprocessing);
 
         for (int threads : new int[] {1, 2}) {
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/test/python/authors_vit.py", "bench",
-                    weights.toString(), Integer.toString(SIZE), Integer.toString(BATCH), "5", Integer.toString(threads))
-                    .redirectErrorStream(true);
-            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("the PyTorch peer failed (Debian's python3-torch installed?): " + out);
-            }
+            String out = PythonTorch.script("src/test/python/authors_vit.py", "bench", weights.toString(),
+                    Integer.toString(SIZE), Integer.toString(BATCH), "5", Integer.toString(threads)).strip();
             double theirs = Double.parseDouble(out.substring(out.lastIndexOf(' ') + 1));
             System.out.printf("PyTorch (authors' ViT), %d thread(s), forward only: %.2f images/s; local[2] / PyTorch %.2fx,"
                     + " network alone / PyTorch %.2fx%n", threads, theirs, ours / theirs, network / theirs);

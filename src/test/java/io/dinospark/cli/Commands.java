@@ -6,12 +6,11 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 
 import org.apache.hadoop.conf.Configuration;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-
 import io.dinospark.TestConfigs;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.model.DinoNetwork;
+import io.dinospark.teacher.Center;
 import io.dinospark.train.Checkpoints;
 import picocli.CommandLine;
 
@@ -34,6 +33,6 @@ final class Commands {
         var network = DinoNetwork.create(config);
         new Checkpoints(new org.apache.hadoop.fs.Path(run.toString()), new Configuration(), 1)
                 .save(new Checkpoints.State(step, TestConfigs.state(network), network.params(),
-                        network.params().get(NDArrayIndex.interval(0, 20)).dup(), ConfigLoader.render(config)));
+                        Center.zeros(config.model().outDim()).value(), ConfigLoader.render(config)));
     }
 }

@@ -18,7 +18,6 @@ class DinoSparkTest {
     @TempDir
     Path dir;
 
-
     @Test
     void prepareWritesASyntheticImagenetTree() throws Exception {
         String[] result = Commands.run("prepare", "--dataset", "synthetic", "--out", dir.toString(), "--classes", "3",

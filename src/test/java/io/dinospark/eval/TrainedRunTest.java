@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.TestConfigs;
 import io.dinospark.config.ConfigLoader;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.model.DinoNetwork;
+import io.dinospark.teacher.Center;
 import io.dinospark.train.Checkpoints;
 
 /** Evaluation reads a run's newest checkpoint: its teacher and configuration; without one, the error says so. */
@@ -28,10 +30,11 @@ class TrainedRunTest {
         DinoConfig config = TestConfigs.tinyVit(2, 0.1, true);
         var student = DinoNetwork.create(config);
         Checkpoints checkpoints = new Checkpoints(new org.apache.hadoop.fs.Path(dir.toString()), new Configuration(), 2);
-        checkpoints.save(new Checkpoints.State(3, TestConfigs.state(student), student.params().mul(2), student.params().get(
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).dup(), ConfigLoader.render(config)));
-        checkpoints.save(new Checkpoints.State(7, TestConfigs.state(student), student.params().mul(3), student.params().get(
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 20)).dup(), ConfigLoader.render(config)));
+        INDArray center = Center.zeros(config.model().outDim()).value();
+        checkpoints.save(new Checkpoints.State(3, TestConfigs.state(student), student.params().mul(2), center,
+                ConfigLoader.render(config)));
+        checkpoints.save(new Checkpoints.State(7, TestConfigs.state(student), student.params().mul(3), center,
+                ConfigLoader.render(config)));
         TrainedRun run = TrainedRun.load(dir.toString(), new Configuration());
         assertEquals(7, run.step());
         assertEquals(config, run.config());

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,11 @@ class GpuKernelCheckScriptTest {
     @TempDir
     Path dir;
 
+    @BeforeAll
+    static void needsPython() {
+        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
+    }
+
     /** Two fat binaries in one file: sm_86 + compute_80, then sm_86 + sm_75. */
     private Path sampleFatbins() throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
@@ -44,7 +50,6 @@ class GpuKernelCheckScriptTest {
 
     @Test
     void listsTheArchitecturesOfConcatenatedFatBinaries() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
         Path input = sampleFatbins();
 
         String out = run(input.toString());
@@ -55,18 +60,17 @@ class GpuKernelCheckScriptTest {
 
     @Test
     void judgesTheArchitecturesAgainstAComputeCapability() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
         Path input = sampleFatbins();
 
         // Ada (8.9) runs sm_86 machine code; Turing (7.5) only the second binary's sm_75, not compute_80 PTX.
-        assertTrue(run("--capability", "8.9", input.toString()).contains("code for sm_89: in 2 of 2 fat binaries: runs there"));
-        assertTrue(run("--capability", "7.5", input.toString())
-                .contains("code for sm_75: in 1 of 2 fat binaries: does NOT run there"));
+        String ada = run("--capability", "8.9", input.toString());
+        assertTrue(ada.contains("code for sm_89: in 2 of 2 fat binaries: runs there"), ada);
+        String turing = run("--capability", "7.5", input.toString());
+        assertTrue(turing.contains("code for sm_75: in 1 of 2 fat binaries: does NOT run there"), turing);
     }
 
     @Test
     void saysWhetherTheLibrariesInsideAJarHaveCodeForAGpu() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
         Path jar = dir.resolve("pytorch-gpu.jar");
         String library = "org/bytedeco/pytorch/linux-x86_64-gpu/libtorch_cuda.so";
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
@@ -81,12 +85,26 @@ class GpuKernelCheckScriptTest {
         assertTrue(hopper.contains(jar + "!/" + library + ": 1 fat binaries carrying sm_90 x1, sm_120 x1"), hopper);
         assertTrue(hopper.contains("code for sm_90: in 1 of 1 fat binaries: runs there"), hopper);
         // Blackwell B200 (10.0) needs sm_100: neither sm_90 nor sm_120 machine code runs there.
-        assertTrue(run("--capability", "10.0", jar.toString()).contains("does NOT run there"));
+        String blackwell = run("--capability", "10.0", jar.toString());
+        assertTrue(blackwell.contains("does NOT run there"), blackwell);
+    }
+
+    @Test
+    void readsOnlyTheNvFatbinSectionOfASharedLibrary() throws Exception {
+        // The section holds sm_90 + compute_90; an sm_70 fat binary lies elsewhere in the file, where reading the
+        // whole file instead of the section would find it.
+        Path library = Files.write(dir.resolve("libkernels.so"),
+                elf(fatbin(new int[][] {{2, 90, 32}, {1, 90, 16}}), fatbin(new int[][] {{2, 70, 8}})));
+
+        String out = run("--capability", "9.0", library.toString());
+
+        assertTrue(out.contains(library + ": 1 fat binaries carrying compute_90 x1, sm_90 x1"), out);
+        assertTrue(!out.contains("sm_70"), out);
+        assertTrue(out.contains("code for sm_90: in 1 of 1 fat binaries: runs there"), out);
     }
 
     @Test
     void aCapabilityThatIsNotMajorDotMinorIsAnError() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
         Process p = start("--capability", "sm_90", "x.so");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
@@ -97,7 +115,6 @@ class GpuKernelCheckScriptTest {
 
     @Test
     void aFileWithoutFatBinariesIsAnError() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "needs /usr/bin/python3");
         Path input = dir.resolve("empty.so");
         Files.write(input, new byte[64]);
 
@@ -125,6 +142,36 @@ class GpuKernelCheckScriptTest {
             b.position(start + 64 + e[2]);
         }
         return b.array();
+    }
+
+    /**
+     * A minimal 64-bit little-endian ELF file: its header, a {@code .shstrtab} and a {@code .nv_fatbin} section
+     * holding {@code section}, then {@code elsewhere} outside any section, then the section headers (null,
+     * .shstrtab, .nv_fatbin).
+     */
+    private static byte[] elf(byte[] section, byte[] elsewhere) {
+        byte[] names = "\0.shstrtab\0.nv_fatbin\0".getBytes(StandardCharsets.US_ASCII);
+        int namesAt = 64;
+        int sectionAt = align8(namesAt + names.length);
+        int elsewhereAt = align8(sectionAt + section.length);
+        int headersAt = align8(elsewhereAt + elsewhere.length);
+        ByteBuffer b = ByteBuffer.allocate(headersAt + 3 * 64).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1}); // ELFCLASS64, little-endian, version 1
+        b.putShort(16, (short) 3).putShort(18, (short) 62).putInt(20, 1); // ET_DYN, x86-64, EV_CURRENT
+        b.putLong(0x28, headersAt).putShort(0x34, (short) 64); // e_shoff, e_ehsize
+        b.putShort(0x3A, (short) 64).putShort(0x3C, (short) 3).putShort(0x3E, (short) 1); // shentsize, shnum, shstrndx
+        b.put(namesAt, names).put(sectionAt, section).put(elsewhereAt, elsewhere);
+        sectionHeader(b, headersAt + 64, 1, 3, namesAt, names.length); // .shstrtab, SHT_STRTAB
+        sectionHeader(b, headersAt + 128, 11, 1, sectionAt, section.length); // .nv_fatbin, SHT_PROGBITS
+        return b.array();
+    }
+
+    private static void sectionHeader(ByteBuffer b, int at, int name, int type, long offset, long size) {
+        b.putInt(at, name).putInt(at + 4, type).putLong(at + 24, offset).putLong(at + 32, size).putLong(at + 48, 1);
+    }
+
+    private static int align8(int n) {
+        return (n + 7) & ~7;
     }
 
     private static String run(String... args) throws IOException, InterruptedException {

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
@@ -58,16 +57,9 @@ class AuthorsVitCrossCheckTest {
         return new Path(dir.resolve(name).toString());
     }
 
-    private static void python(Object... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(PythonTorch.PYTHON, "src/test/python/authors_vit.py"));
-        for (Object a : args) {
-            command.add(a.toString());
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "authors_vit.py " + command + " failed:\n" + out);
+    private static void python(Object... args) {
+        PythonTorch.script("src/test/python/authors_vit.py",
+                Arrays.stream(args).map(Object::toString).toArray(String[]::new));
     }
 
     /** Normalised-looking images {@code [n, 3, size, size]} written as "images", returned as rows. */

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -92,13 +89,8 @@ class ReferenceRetrievalFeaturesTest {
         Path in = file("images.safetensors");
         Path out = file("out.safetensors");
         write(in, Map.of("images", new SafeTensors.Tensor(new long[] {n, 3, size, size}, images)));
-        List<String> command = new ArrayList<>(List.of(PythonTorch.PYTHON, "src/test/python/retrieval_features.py",
-                kind, weights.toString(), in.toString(), out.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        Process p = pb.start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "retrieval_features.py " + command + " failed:\n" + log);
+        PythonTorch.script("src/test/python/retrieval_features.py", kind, weights.toString(), in.toString(),
+                out.toString());
         Map<String, float[]> result = new LinkedHashMap<>();
         SafeTensors.read(local(), out).tensors().forEach((name, t) -> result.put(name, t.values()));
         return result;
@@ -122,7 +114,6 @@ class ReferenceRetrievalFeaturesTest {
             }
         }
     }
-
 
     @Test
     void vitFeaturesAreTheReferencesAtEveryScale() throws Exception {

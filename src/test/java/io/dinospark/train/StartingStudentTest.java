@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.dinospark.TestConfigs;
 import io.dinospark.config.DinoConfig;
-import io.dinospark.config.TrainConfig;
 import io.dinospark.engine.Engine;
 import io.dinospark.interop.WeightsExport;
 import io.dinospark.model.DinoNetwork;
@@ -28,10 +27,7 @@ class StartingStudentTest {
     java.nio.file.Path dir;
 
     private static DinoConfig withInitWeights(DinoConfig c, String file) {
-        TrainConfig t = c.train();
-        return new DinoConfig(c.model(), c.crops(), c.dino(), c.optim(), new TrainConfig(t.epochs(), t.batchSizePerWorker(),
-                t.seed(), t.workers(), t.averagingFrequency(), t.checkpointEvery(), t.keepCheckpoints(), t.onNonFinite(),
-                t.engine(), file), c.augment(), c.data(), c.eval());
+        return TestConfigs.withTrain(c, c.train().withInitWeights(file));
     }
 
     private static float[] params(DinoConfig config) {

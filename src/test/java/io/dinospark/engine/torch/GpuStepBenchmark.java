@@ -12,7 +12,7 @@ import io.dinospark.TestConfigs;
 import io.dinospark.config.Arch;
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.ModelConfig;
-import io.dinospark.engine.Engine;
+import io.dinospark.engine.LocalStudent;
 import io.dinospark.engine.Minibatch;
 import io.dinospark.engine.StepSettings;
 import io.dinospark.engine.StudentState;
@@ -51,7 +51,11 @@ public final class GpuStepBenchmark {
         }
     }
 
-    static DinoConfig shape(String name) {
+    /**
+     * The benchmarks' shapes, shared with {@code bench.EngineStepBenchmark}: {@code vit-small} (ViT-S/16, 2x224 +
+     * 8x96 px, K 65536) or {@code cpu-vit} (96 wide, depth 4, patch 4; 2x28 + 4x16 px, K 4096).
+     */
+    public static DinoConfig shape(String name) {
         return switch (name) {
             case "vit-small" -> TestConfigs.withModel(new ModelConfig(Arch.VIT_SMALL, 16, 384, 12, 6, 4.0, true, 0.1,
                     List.of(8), 65536, 2048, 256, false, true), 8, 224, 96);
@@ -95,16 +99,29 @@ public final class GpuStepBenchmark {
     }
 
     private static double imagesPerSecond(TorchStudent student, Minibatch minibatch, TorchDevice device, int steps) {
+        return imagesPerSecond(student, minibatch, steps, () -> synchronize(device));
+    }
+
+    /** {@link #imagesPerSecond(LocalStudent, Minibatch, int, Runnable)} of a student on the CPU. */
+    public static double imagesPerSecond(LocalStudent student, Minibatch minibatch, int steps) {
+        return imagesPerSecond(student, minibatch, steps, () -> { });
+    }
+
+    /**
+     * The student's step on {@code minibatch}, in images per second: two steps to warm up (graphs built, kernels
+     * chosen, caches warm), then {@code steps} timed; {@code synchronize} waits for the device's queued work.
+     */
+    public static double imagesPerSecond(LocalStudent student, Minibatch minibatch, int steps, Runnable synchronize) {
         StepSettings settings = new StepSettings(0, 1e-4, 0.04, false);
         for (int i = 0; i < 2; i++) {
-            student.fit(minibatch, settings, i); // kernels chosen, caches warm
+            student.fit(minibatch, settings, i);
         }
-        synchronize(device);
+        synchronize.run();
         long t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             student.fit(minibatch, settings, i);
         }
-        synchronize(device);
+        synchronize.run();
         return minibatch.size() / ((System.nanoTime() - t0) / 1e9 / steps);
     }
 
@@ -142,8 +159,8 @@ public final class GpuStepBenchmark {
         }
     }
 
-    /** Synthetic crops and teacher targets, seeded: the same for every device. */
-    private static Minibatch minibatch(DinoConfig config, int batch) {
+    /** Synthetic crops and teacher targets, seeded: the same for every device and engine. */
+    public static Minibatch minibatch(DinoConfig config, int batch) {
         CropLayout layout = new CropLayout(config.crops().globalSize(), config.crops().localSize());
         int k = config.model().outDim();
         Nd4j.getRandom().setSeed(1);
