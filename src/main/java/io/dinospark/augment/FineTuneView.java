@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * packed channels-first as {@link EvaluationView}'s row, so the same network reads both. DeiT's colour and
  * RandAugment transforms and mixup are not applied. Holds scratch buffers: one instance per thread.
  */
-public final class FineTuneView {
+public final class FineTuneView implements Augmentation {
 
     private final RandomResizedCrop crop;
     private final double flipP;
@@ -27,11 +27,13 @@ public final class FineTuneView {
     }
 
     /** Length of the row {@link #apply} writes: 3 x size x size. */
+    @Override
     public int rowWidth() {
         return 3 * planes[0].length;
     }
 
     /** Writes a view of {@code image} drawn from {@code rng} to {@code out} from {@code offset}. */
+    @Override
     public void apply(RgbImage image, SplittableRandom rng, float[] out, int offset) {
         int size = crop.size();
         CropBox box = crop.sample(image.width(), image.height(), rng);

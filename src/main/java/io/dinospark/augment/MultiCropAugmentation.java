@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * only), normalisation. Every random choice comes from the caller's rng, so the same image and rng state give the
  * same row. Holds scratch buffers: use one instance per thread.
  */
-public final class MultiCropAugmentation {
+public final class MultiCropAugmentation implements Augmentation {
 
     private final CropConfig crops;
     private final AugmentConfig augment;
@@ -43,11 +43,13 @@ public final class MultiCropAugmentation {
     }
 
     /** Length of the row {@link #apply} writes: 2 global crops and {@code crops.localNumber()} local crops. */
+    @Override
     public int rowWidth() {
         return Math.toIntExact(layout.rowWidth(crops.localNumber()));
     }
 
     /** Writes {@code image}'s augmented views, as one packed row of {@link #rowWidth()} values, at {@code offset}. */
+    @Override
     public void apply(RgbImage image, SplittableRandom rng, float[] out, int offset) {
         if (offset < 0 || (long) offset + rowWidth() > out.length) {
             throw new IllegalArgumentException("a row of " + rowWidth() + " values does not fit at offset " + offset

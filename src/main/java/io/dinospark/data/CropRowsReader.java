@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.dinospark.augment.Augmentation;
 import io.dinospark.augment.MultiCropAugmentation;
 import io.dinospark.config.AugmentConfig;
 import io.dinospark.config.CropConfig;
@@ -27,20 +28,24 @@ public final class CropRowsReader implements Serializable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CropRowsReader.class);
 
-    private final CropConfig crops;
-    private final AugmentConfig augment;
+    private final Augmentation.Factory augmentations;
     private final long runSeed;
-    private transient MultiCropAugmentation augmentation;
+    private transient Augmentation augmentation;
 
+    /** DINO's multi-crop rows. */
     public CropRowsReader(CropConfig crops, AugmentConfig augment, long runSeed) {
-        this.crops = crops;
-        this.augment = augment;
+        this(() -> new MultiCropAugmentation(crops, augment), runSeed);
+    }
+
+    /** Rows of the augmentation {@code augmentations} makes on each executor. */
+    public CropRowsReader(Augmentation.Factory augmentations, long runSeed) {
+        this.augmentations = augmentations;
         this.runSeed = runSeed;
     }
 
     public CropBatch read(List<ImageRef> images, int epoch, Configuration hadoop) {
         if (augmentation == null) {
-            augmentation = new MultiCropAugmentation(crops, augment);
+            augmentation = augmentations.create();
         }
         int width = augmentation.rowWidth();
         float[] data = new float[images.size() * width];

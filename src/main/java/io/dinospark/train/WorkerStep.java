@@ -93,16 +93,7 @@ final class WorkerStep implements FlatMapFunction<Iterator<ImageRef>, WorkerStep
         INDArray globals = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, layout.rowWidth(0)));
         INDArray logits = Engine.of(config).teacherLogits(config, state, globals);
         INDArray targets = TeacherTargets.probabilities(logits, state.center(), state.temperature());
-        List<Minibatch> minibatches = new ArrayList<>();
-        if (rows.rows() <= minibatch) {
-            minibatches.add(new Minibatch(rows, targets)); // averaging frequency 1: the rows are the minibatch
-        } else {
-            for (long from = 0; from < rows.rows(); from += minibatch) {
-                long to = Math.min(rows.rows(), from + minibatch);
-                minibatches.add(new Minibatch(rows.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup(),
-                        targets.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup()));
-            }
-        }
+        List<Minibatch> minibatches = Minibatch.split(rows, targets, minibatch);
         long crops = 2 * rows.rows();
         Totals totals = new Totals(Center.logitSum(logits, k), crops, TeacherTargets.meanEntropy(targets, k) * crops,
                 batch.skipped().size());
