@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -54,7 +53,7 @@ final class DedupeCommand implements Callable<Integer> {
     String features;
 
     @Mixin
-    FeatureKindOptions featureKind;
+    FeatureOptions featureOptions;
 
     @Option(names = "--method", defaultValue = "auto", paramLabel = "M",
             description = "auto (exact up to --exact-max images, else lsh), exact or lsh. Default: ${DEFAULT-VALUE}.")
@@ -81,10 +80,6 @@ final class DedupeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "lsh: the hash functions' seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
-            description = "Images per feature-extraction batch on an executor. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
     @Override
     public Integer call() throws Exception {
         Method chosen = parse(method);
@@ -92,11 +87,9 @@ final class DedupeCommand implements Callable<Integer> {
         NearDuplicates.Lsh lsh = new NearDuplicates.Lsh(hashTables, bucketLength, seed);
         SparkSession spark = SparkSession.builder().appName("dino-spark dedupe").getOrCreate();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        if (new Path(out).getFileSystem(hadoop).exists(new Path(out))) {
-            throw new IllegalArgumentException("--out " + out + " exists; dedupe never overwrites a table");
-        }
-        TrainedRun run = featureKind.on(source.load(hadoop));
-        FeatureModel model = featureKind.apply(run.features(features));
+        NewTable.requireAbsent(out, "dedupe", hadoop);
+        TrainedRun run = featureOptions.on(source.load(hadoop));
+        FeatureModel model = featureOptions.apply(run.features(features));
         ImageCatalog catalog = ImageCatalog.list(spark, run.images(images));
         if (chosen == Method.AUTO) {
             chosen = catalog.count() <= exactMax ? Method.EXACT : Method.LSH;
@@ -104,16 +97,24 @@ final class DedupeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Broadcast<FeatureModel> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
         JavaRDD<ImageFeature> extracted = FeatureExtractor.extract(catalog.images(), run.config().crops().globalSize(),
-                run.config().augment(), batchSize, broadcast).persist(StorageLevel.MEMORY_AND_DISK());
-        LOG.info("dedupe: {} features of {} images extracted in {} s", model.name(), extracted.count(),
-                (System.nanoTime() - start) / 1_000_000_000L);
-        JavaRDD<Row> pairs = chosen == Method.EXACT ? dedupe.exact(extracted) : dedupe.lsh(spark, extracted, lsh);
-        long written = NearDuplicates.write(spark, pairs, out);
-        extracted.unpersist();
-        broadcast.destroy();
+                run.config().augment(), featureOptions.batchSize, broadcast).persist(StorageLevel.MEMORY_AND_DISK());
+        long written;
+        try {
+            LOG.info("dedupe: {} features of {} images extracted in {} s", model.name(), extracted.count(),
+                    (System.nanoTime() - start) / 1_000_000_000L);
+            JavaRDD<Row> pairs = chosen == Method.EXACT ? dedupe.exact(extracted) : dedupe.lsh(spark, extracted, lsh);
+            try {
+                written = NearDuplicates.write(spark, pairs, out);
+            } finally {
+                pairs.unpersist();
+            }
+        } finally {
+            extracted.unpersist();
+            broadcast.destroy();
+        }
         System.out.printf(Locale.ROOT, "dedupe of %d images (%s, %s features (%s) of %s at step %d, cosine >= %s): %d pairs"
                 + " written to %s in %.1f s%n", catalog.count(), chosen.name().toLowerCase(Locale.ROOT), model.name(),
-                featureKind.kind().describe(), source.describe(),
+                featureOptions.kind().describe(), source.describe(),
                 run.step(), threshold, written, out, (System.nanoTime() - start) / 1e9);
         return 0;
     }

@@ -37,24 +37,20 @@ final class FeaturesCommand implements Callable<Integer> {
     int blocks;
 
     @Mixin
-    FeatureKindOptions featureKind;
-
-    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
-            description = "Images per feature-extraction batch on an executor. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    FeatureOptions featureOptions;
 
     @Override
     public Integer call() throws Exception {
         SparkSession spark = SparkSession.builder().appName("dino-spark features").getOrCreate();
-        TrainedRun trained = featureKind.on(source.load(spark.sparkContext().hadoopConfiguration()));
-        FeatureModel teacher = featureKind.apply(trained.teacher(blocks));
+        TrainedRun trained = featureOptions.on(source.load(spark.sparkContext().hadoopConfiguration()));
+        FeatureModel teacher = featureOptions.apply(trained.teacher(blocks));
         ImageCatalog catalog = ImageCatalog.list(spark, trained.images(images));
         Broadcast<FeatureModel> model = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(teacher);
         long written = FeatureExport.write(spark, FeatureExtractor.extract(catalog.images(),
-                trained.config().crops().globalSize(), trained.config().augment(), batchSize, model), out);
+                trained.config().crops().globalSize(), trained.config().augment(), featureOptions.batchSize, model), out);
         model.destroy();
         System.out.printf("wrote the features of %d of %d images (teacher at step %d, %s) to %s%n", written,
-                catalog.count(), trained.step(), featureKind.kind().describe(), out);
+                catalog.count(), trained.step(), featureOptions.kind().describe(), out);
         return 0;
     }
 }

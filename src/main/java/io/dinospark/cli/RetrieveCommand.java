@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 import io.dinospark.data.ImageCatalog;
@@ -59,7 +58,7 @@ final class RetrieveCommand implements Callable<Integer> {
     List<String> features;
 
     @Mixin
-    FeatureKindOptions featureKind;
+    FeatureOptions featureOptions;
 
     @ArgGroup(exclusive = true)
     Truth truth;
@@ -76,21 +75,15 @@ final class RetrieveCommand implements Callable<Integer> {
                     + " each features; applied to queries and database alike (default: none).")
     String whitening;
 
-    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
-            description = "Images per feature-extraction batch on an executor. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
     @Override
     public Integer call() throws Exception {
         SparkSession spark = SparkSession.builder().appName("dino-spark retrieve").getOrCreate();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         EvalResults.checkName(result);
-        if (new Path(out).getFileSystem(hadoop).exists(new Path(out))) {
-            throw new IllegalArgumentException("--out " + out + " exists; retrieve never overwrites a table");
-        }
-        TrainedRun run = featureKind.on(source.load(hadoop));
-        FeatureKind kind = featureKind.kind();
-        var models = features.stream().map(run::features).map(featureKind::apply).toList();
+        NewTable.requireAbsent(out, "retrieve", hadoop);
+        TrainedRun run = featureOptions.on(source.load(hadoop));
+        FeatureKind kind = featureOptions.kind();
+        var models = features.stream().map(run::features).map(featureOptions::apply).toList();
         ImageCatalog queryImages = ImageCatalog.list(spark, run.images(queries));
         ImageCatalog databaseImages = ImageCatalog.list(spark, run.images(database));
         GroundTruth groundTruth = truth == null ? null : truth.sameClass
@@ -101,7 +94,7 @@ final class RetrieveCommand implements Callable<Integer> {
                     databaseImages.images());
         }
         ImageRetrieval retrieval = new ImageRetrieval(queryImages.images(), databaseImages.images(),
-                whitening == null ? null : ImageCatalog.list(spark, run.images(whitening)).images(), run.config().crops().globalSize(), run.config().augment(), batchSize, k);
+                whitening == null ? null : ImageCatalog.list(spark, run.images(whitening)).images(), run.config().crops().globalSize(), run.config().augment(), featureOptions.batchSize, k);
         List<ImageRetrieval.Ranking> rankings = new ArrayList<>();
         List<GroundTruth.Row> rows = new ArrayList<>();
         for (var model : models) {

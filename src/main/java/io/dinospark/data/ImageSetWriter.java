@@ -109,7 +109,8 @@ public final class ImageSetWriter {
         return bytes.toByteArray();
     }
 
-    static byte[] jpeg(BufferedImage image, float quality) throws IOException {
+    /** {@code image} encoded as JPEG of {@code quality} (0 to 1); an RGB image (a JPEG has no alpha). */
+    public static byte[] jpeg(BufferedImage image, float quality) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ImageWriteParam param = writer.getDefaultWriteParam();
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);

@@ -46,8 +46,6 @@ public interface Engine {
     /**
      * Driver: {@code classifier} (a backbone with a linear layer on its feature) fine-tuned with labels by parameter
      * averaging over Spark, starting from {@code start} (parameters in {@link Classifier#layout()}).
-     *
-     * @throws IllegalArgumentException from an engine that does not fine-tune, naming the one that does
      */
     StudentTrainer classifierTrainer(JavaSparkContext sc, Classifier classifier, StudentState start);
 
@@ -56,6 +54,16 @@ public interface Engine {
 
     /** Executor: the teacher's raw logits on rows of the two global crops {@code [B, 2 * globalLength]}: {@code [B, 2K]}. */
     INDArray teacherLogits(DinoConfig config, TeacherState state, INDArray globalCrops);
+
+    /**
+     * Driver: refuses, before any work, a feature {@code kind} that this engine's {@link FeatureNetwork} does not
+     * compute. Engines that compute every kind (the default) accept all.
+     *
+     * @throws UnsupportedOperationException when this engine does not compute {@code kind}, naming the option that
+     *                                       asked for it and the engine that computes it
+     */
+    default void requireFeature(FeatureKind kind) {
+    }
 
     /**
      * The backbone of a network with flat parameters {@code backboneParams} (its first layer's: see

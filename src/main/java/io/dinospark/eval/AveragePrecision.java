@@ -22,6 +22,9 @@ public final class AveragePrecision {
     public record Score(double ap, double[] precision) {
     }
 
+    /** The k of the precision at k that retrieval reports ({@link GroundTruth#score}): 1, 5 and 10, as the reference. Not to be written to. */
+    static final int[] REPORTED_KS = {1, 5, 10};
+
     private AveragePrecision() {
     }
 

@@ -101,6 +101,11 @@ public final class EvalResults {
         return read(runDirectory, LINEAR_FILE, Linear.class, hadoop);
     }
 
+    /** Reads {@code eval/<name>.json} as a retrieval result ({@link #writeRetrieval}); an IOException if it is not one. */
+    public static Retrieval readRetrieval(String runDirectory, String name, Configuration hadoop) throws IOException {
+        return read(runDirectory, checkName(name) + ".json", Retrieval.class, hadoop);
+    }
+
     /** Where a run's result file {@code name} ({@link #KNN_FILE}, {@link #LINEAR_FILE}) lives. */
     public static Path file(String runDirectory, String name) {
         return new Path(new Path(runDirectory, DIRECTORY), name);

@@ -2,16 +2,12 @@ package io.dinospark.eval;
 
 import java.io.Serializable;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Engine;
 import io.dinospark.engine.FeatureKind;
-import io.dinospark.engine.FeatureNetwork;
-import io.dinospark.model.CropLayout;
 import io.dinospark.model.DinoNetwork;
 import io.dinospark.model.ParameterLayout;
 
@@ -52,20 +48,16 @@ public record FeatureModel(String name, DinoConfig config, INDArray params, int 
     }
 
     /**
-     * These features with the backbone giving {@code kind}; raw pixels stay the view. The run's engine computes one
-     * view of zeros here, on the caller's side, so that an engine which does not compute {@code kind} refuses
-     * before any Spark job (its message names the option and the engine that does).
+     * These features with the backbone giving {@code kind}; raw pixels stay the view. The run's engine refuses here,
+     * on the caller's side and before any Spark job, a {@code kind} it does not compute
+     * ({@link Engine#requireFeature}: its message names the option and the engine that does).
      */
     public FeatureModel withKind(FeatureKind kind) {
         if (isRawPixels() || kind.equals(this.kind)) {
             return this;
         }
-        FeatureModel model = new FeatureModel(name, config, params, blocks, kind);
-        int size = config.crops().globalSize();
-        try (FeatureNetwork network = Engine.of(config).features(config, params, blocks)) {
-            network.features(Nd4j.zeros(DataType.FLOAT, 1, (long) CropLayout.CHANNELS * size * size), kind);
-        }
-        return model;
+        Engine.of(config).requireFeature(kind);
+        return new FeatureModel(name, config, params, blocks, kind);
     }
 
     /** The backbone a new run of {@code config} starts from (same architecture, same seed): the random-init baseline. */

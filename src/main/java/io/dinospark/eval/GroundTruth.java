@@ -39,7 +39,7 @@ public interface GroundTruth {
                 continue;
             }
             List<Relevance> relevance = ranking.ranked(q).stream().map(d -> relevance(query, d)).toList();
-            scores.add(AveragePrecision.of(relevance, positives, new int[] {1, 5, 10}));
+            scores.add(AveragePrecision.of(relevance, positives, AveragePrecision.REPORTED_KS));
         }
         AveragePrecision.Mean mean = AveragePrecision.Mean.of(scores);
         return new Row(ranking.features(), mean.map(), mean.precision()[0], mean.precision()[1], mean.precision()[2],

@@ -17,7 +17,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +91,6 @@ public final class ImageRetrieval {
     public Ranking rank(FeatureModel model) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(database.context());
         Broadcast<FeatureModel> features = sc.broadcast(model);
-        Broadcast<INDArray> queryFeatures = null;
         Broadcast<Whitening> whitening = null;
         try {
             List<ImageFeature> found = FeatureExtractor.extract(queries, viewSize, augment, batchSize, features).collect();
@@ -104,20 +102,15 @@ public final class ImageRetrieval {
                 Whitening learned = Whitening.learn(FeatureExtractor.extract(whiteningSet, viewSize, augment, batchSize, features));
                 LOG.info("{}: whitening of {} dimensions learned, {} eigenvalues raised to the floor", model.name(),
                         learned.dimensions(), learned.floored());
-                found = found.stream().map(learned::apply).toList();
+                found = learned.apply(found);
                 whitening = sc.broadcast(learned);
-                Broadcast<Whitening> w = whitening;
-                databaseFeatures = databaseFeatures.map(f -> w.value().apply(f));
+                databaseFeatures = Whitening.apply(whitening, databaseFeatures);
             }
             LOG.info("{}: {} query features; searching the database for the top {} of each", model.name(), found.size(), k);
-            queryFeatures = sc.broadcast(KnnSearch.normalizeRows(KnnSearch.matrix(found)));
-            Neighbours neighbours = KnnSearch.search(databaseFeatures, null, queryFeatures, k);
+            Neighbours neighbours = KnnSearch.search(databaseFeatures, null, found, k);
             List<Image> queryImages = found.stream().map(f -> new Image(f.path(), f.label())).toList();
             return new Ranking(model.name(), queryImages, neighbours, rankedImages(sc, neighbours));
         } finally {
-            if (queryFeatures != null) {
-                queryFeatures.destroy();
-            }
             if (whitening != null) {
                 whitening.destroy();
             }

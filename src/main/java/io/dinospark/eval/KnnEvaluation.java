@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +68,6 @@ public final class KnnEvaluation {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.images().context());
         Broadcast<FeatureModel> features = sc.broadcast(model);
         Broadcast<LabelIndex> classes = sc.broadcast(labels);
-        Broadcast<INDArray> queryFeatures = null;
         Neighbours neighbours;
         int[] queryLabels;
         try {
@@ -79,13 +77,9 @@ public final class KnnEvaluation {
                 throw new IllegalArgumentException("no image of the val set " + val.source().root() + " could be read");
             }
             queryLabels = queries.stream().mapToInt(f -> labels.of(f.label())).toArray();
-            queryFeatures = sc.broadcast(KnnSearch.normalizeRows(KnnSearch.matrix(queries)));
             neighbours = KnnSearch.search(FeatureExtractor.extract(train.images(), viewSize, augment, batchSize, features),
-                    classes, queryFeatures, Collections.max(ks));
+                    classes, queries, Collections.max(ks));
         } finally {
-            if (queryFeatures != null) {
-                queryFeatures.destroy();
-            }
             classes.destroy();
             features.destroy();
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -39,6 +40,24 @@ public final class KnnSearch {
             rows[i] = features.get(i).feature();
         }
         return Nd4j.create(rows);
+    }
+
+    /**
+     * The {@code k} nearest training images of each of {@code queries} (row {@code i} of the table is
+     * {@code queries.get(i)}) by cosine similarity: the queries' features are L2-normalised and broadcast for the
+     * search alone (destroyed when it ends, whether or not it succeeds).
+     *
+     * @param labels as {@link #search(JavaRDD, Broadcast, Broadcast, int)}
+     */
+    public static Neighbours search(JavaRDD<ImageFeature> train, Broadcast<LabelIndex> labels,
+            List<ImageFeature> queries, int k) {
+        Broadcast<INDArray> normalised = JavaSparkContext.fromSparkContext(train.context())
+                .broadcast(normalizeRows(matrix(queries)));
+        try {
+            return search(train, labels, normalised, k);
+        } finally {
+            normalised.destroy();
+        }
     }
 
     /**

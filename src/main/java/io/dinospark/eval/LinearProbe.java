@@ -98,7 +98,7 @@ public final class LinearProbe {
                 LOG.info("linear probe epoch {}/{}: lr {}, loss {}", epoch + 1, settings.epochs(), lr, spark.getScore());
             }
             return score(val, spark.getNetwork().getParam("0_W").dup(), spark.getNetwork().getParam("0_b").dup(),
-                    labels);
+                    classes);
         } finally {
             minibatches.unpersist();
             classes.destroy();
@@ -110,16 +110,25 @@ public final class LinearProbe {
      * labelled features, scored on the executors: a probe's, or a fine-tuned classifier's on its backbone's features.
      */
     public static Accuracy score(JavaRDD<ImageFeature> val, INDArray weights, INDArray bias, LabelIndex labels) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(val.context());
-        Broadcast<INDArray[]> layer = sc.broadcast(new INDArray[] {weights, bias});
-        Broadcast<LabelIndex> classes = sc.broadcast(labels);
+        Broadcast<LabelIndex> classes = JavaSparkContext.fromSparkContext(val.context()).broadcast(labels);
+        try {
+            return score(val, weights, bias, classes);
+        } finally {
+            classes.destroy();
+        }
+    }
+
+    /** As {@link #score(JavaRDD, INDArray, INDArray, LabelIndex)}, with the labels' broadcast the caller owns. */
+    private static Accuracy score(JavaRDD<ImageFeature> val, INDArray weights, INDArray bias,
+            Broadcast<LabelIndex> classes) {
+        Broadcast<INDArray[]> layer = JavaSparkContext.fromSparkContext(val.context())
+                .broadcast(new INDArray[] {weights, bias});
         long[] correct;
         try {
             correct = val.mapPartitions(features -> List.of(score(features, layer.value(), classes.value())).iterator())
                     .fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
         } finally {
             layer.destroy();
-            classes.destroy();
         }
         if (correct[2] == 0) {
             throw new IllegalArgumentException("no val features to score");

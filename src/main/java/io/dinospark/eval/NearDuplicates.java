@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -20,7 +19,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,13 +96,7 @@ public final class NearDuplicates {
             throw new IllegalArgumentException("no image of the set could be read");
         }
         LOG.info("exact near-duplicate search: {} images, the {} nearest of each", all.size(), k);
-        Broadcast<INDArray> queries = sc.broadcast(KnnSearch.normalizeRows(KnnSearch.matrix(all)));
-        Neighbours neighbours;
-        try {
-            neighbours = KnnSearch.search(features, null, queries, k);
-        } finally {
-            queries.destroy();
-        }
+        Neighbours neighbours = KnnSearch.search(features, null, all, k);
         String[] paths = new String[all.size()];
         java.util.Map<Long, Integer> position = new java.util.HashMap<>();
         for (int i = 0; i < paths.length; i++) {
@@ -136,17 +128,29 @@ public final class NearDuplicates {
         return sc.parallelize(new ArrayList<>(pairs.values()), Math.max(1, sc.defaultParallelism()));
     }
 
-    /** The pairs by Spark ML's LSH, each candidate re-scored by its exact cosine. */
+    /**
+     * The pairs by Spark ML's LSH, each candidate re-scored by its exact cosine. They are computed here and kept
+     * (persisted, memory and disk: the caller may unpersist them once written), so that the normalised and hashed
+     * features they come from are unpersisted before this returns.
+     */
     public JavaRDD<Row> lsh(SparkSession spark, JavaRDD<ImageFeature> features, Lsh settings) {
         javaBlas();
         StructType schema = new StructType(new StructField[] {
             DataTypes.createStructField("id", DataTypes.LongType, false),
             DataTypes.createStructField("path", DataTypes.StringType, false),
             DataTypes.createStructField("v", SQLDataTypes.VectorType(), false)});
-        Dataset<Row> vectors = spark.createDataFrame(features.map(f -> {
-            javaBlas(); // on each executor, before Spark ML hashes there
-            return RowFactory.create(f.id(), f.path(), normalised(f.feature()));
+        Dataset<Row> vectors = spark.createDataFrame(features.mapPartitions(part -> {
+            javaBlas(); // on each executor, before Spark ML hashes there: once a partition
+            return rows(part);
         }), schema).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return lsh(vectors, settings);
+        } finally {
+            vectors.unpersist();
+        }
+    }
+
+    private JavaRDD<Row> lsh(Dataset<Row> vectors, Lsh settings) {
         long n = vectors.count();
         if (n == 0) {
             throw new IllegalArgumentException("no image of the set could be read");
@@ -161,14 +165,27 @@ public final class NearDuplicates {
         LOG.info("LSH near-duplicate search: {} images of {} dimensions, {} hash tables, bucket length {}, distance < {}"
                 + " (cosine >= {})", n, dimensions, settings.hashTables(), bucketLength, distance, threshold);
         Dataset<Row> hashed = model.transform(vectors).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            return rescored(model, hashed, distance);
+        } finally {
+            hashed.unpersist();
+        }
+    }
+
+    /** The candidates within {@code distance} of each other in {@code hashed}, re-scored by cosine, computed and kept. */
+    private JavaRDD<Row> rescored(BucketedRandomProjectionLSHModel model, Dataset<Row> hashed, double distance) {
         // The join keeps distances below its threshold; a hair more lets the exact re-scoring decide the boundary.
         Dataset<?> candidates = model.approxSimilarityJoin(hashed, hashed, distance * (1 + 1e-6) + 1e-9, "distance")
                 .filter(col("datasetA.id").lt(col("datasetB.id")))
                 .select(col("datasetA.path"), col("datasetB.path"), col("datasetA.v"), col("datasetB.v"));
         double t = threshold;
-        return candidates.toDF().javaRDD()
-                .map(r -> RowFactory.create(r.getString(0), r.getString(1), (float) cosine(r.getAs(2), r.getAs(3))))
-                .filter(r -> r.getFloat(2) >= t);
+        JavaRDD<Row> pairs = candidates.toDF().javaRDD()
+                // both unit length: the dot product is the cosine
+                .map(r -> RowFactory.create(r.getString(0), r.getString(1), (float) r.<Vector>getAs(2).dot(r.getAs(3))))
+                .filter(r -> r.getFloat(2) >= t)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        LOG.info("LSH near-duplicate search: {} pairs at cosine >= {}", pairs.count(), threshold);
+        return pairs;
     }
 
     /** Writes pairs as a Parquet table ({@link #SCHEMA}); an existing table is an error. Returns the pairs written. */
@@ -187,6 +204,22 @@ public final class NearDuplicates {
         System.setProperty("dev.ludovic.netlib.blas.nativeLib", "none-use-java-blas");
     }
 
+    /** Each feature as a row (id, path, its L2-normalised vector), lazily. */
+    private static java.util.Iterator<Row> rows(java.util.Iterator<ImageFeature> features) {
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return features.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                ImageFeature f = features.next();
+                return RowFactory.create(f.id(), f.path(), normalised(f.feature()));
+            }
+        };
+    }
+
     private static Vector normalised(float[] feature) {
         double norm = 0;
         for (float x : feature) {
@@ -198,9 +231,5 @@ public final class NearDuplicates {
             v[i] = feature[i] * scale;
         }
         return Vectors.dense(v);
-    }
-
-    private static double cosine(Vector a, Vector b) {
-        return a.dot(b); // both unit length
     }
 }

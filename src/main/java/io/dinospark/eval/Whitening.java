@@ -2,9 +2,12 @@ package io.dinospark.eval;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.eigen.Eigen;
@@ -67,6 +70,7 @@ public final class Whitening implements Serializable {
         }
         double eps = max * FLOOR;
         int floored = 0;
+        double[][] v = vectors.toDoubleMatrix(); // once: v[j][i] is component j of eigenvector i
         float[] projection = new float[d * d];
         for (int i = 0; i < d; i++) {
             double l = lambda[i];
@@ -76,7 +80,7 @@ public final class Whitening implements Serializable {
             }
             double scale = 1 / Math.sqrt(l);
             for (int j = 0; j < d; j++) {
-                projection[i * d + j] = (float) (vectors.getDouble(j, i) * scale);
+                projection[i * d + j] = (float) (v[j][i] * scale);
             }
         }
         float[] mean = new float[d];
@@ -114,6 +118,73 @@ public final class Whitening implements Serializable {
 
     public ImageFeature apply(ImageFeature f) {
         return new ImageFeature(f.id(), f.path(), f.label(), apply(f.feature()));
+    }
+
+    /**
+     * {@code features} whitened (as {@link #apply(ImageFeature)}, within float rounding), a chunk of them at a time
+     * by one matrix product {@code (X - mean) P^T} per chunk, each partition building the projection once.
+     */
+    public static JavaRDD<ImageFeature> apply(Broadcast<Whitening> whitening, JavaRDD<ImageFeature> features) {
+        return features.mapPartitions(part -> whitening.value().apply(part));
+    }
+
+    /** {@code features} whitened as {@link #apply(List)}, lazily, {@value #CHUNK} at a time. */
+    public Iterator<ImageFeature> apply(Iterator<ImageFeature> features) {
+        INDArray projectionT = projectionT();
+        return new Iterator<>() {
+            private Iterator<ImageFeature> done = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                return done.hasNext() || features.hasNext();
+            }
+
+            @Override
+            public ImageFeature next() {
+                if (!done.hasNext()) {
+                    List<ImageFeature> chunk = new ArrayList<>(CHUNK);
+                    while (chunk.size() < CHUNK && features.hasNext()) {
+                        chunk.add(features.next());
+                    }
+                    done = apply(chunk, projectionT).iterator();
+                }
+                return done.next();
+            }
+        };
+    }
+
+    /** {@code features} whitened, in their order, by one matrix product. */
+    public List<ImageFeature> apply(List<ImageFeature> features) {
+        return apply(features, projectionT());
+    }
+
+    /** {@code P^T} as a {@code D x D} float matrix. */
+    private INDArray projectionT() {
+        int d = mean.length;
+        return Nd4j.create(projection, new long[] {d, d}, 'c').transpose();
+    }
+
+    private List<ImageFeature> apply(List<ImageFeature> features, INDArray projectionT) {
+        if (features.isEmpty()) {
+            return List.of();
+        }
+        int d = mean.length;
+        float[][] rows = new float[features.size()][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = features.get(r).feature();
+            if (rows[r].length != d) {
+                throw new IllegalArgumentException("the whitening was learned on features of " + d + " dimensions, got "
+                        + rows[r].length);
+            }
+        }
+        INDArray x = Nd4j.create(rows).subiRowVector(Nd4j.create(mean, new long[] {1, d}, 'c'));
+        float[][] whitened = x.mmul(projectionT).toFloatMatrix();
+        List<ImageFeature> out = new ArrayList<>(rows.length);
+        for (int r = 0; r < rows.length; r++) {
+            ImageFeature f = features.get(r);
+            out.add(new ImageFeature(f.id(), f.path(), f.label(), whitened[r]));
+        }
+        return out;
     }
 
     /** Count, sum and {@code X^T X} of features, in double. */

@@ -12,7 +12,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.dinospark.eval.EvalResults;
 import io.dinospark.eval.KnnEvaluation;
@@ -40,7 +39,6 @@ public final class EvaluationTable {
     public record Results(List<Row> rows, List<Retrieval> retrievals, List<Other> others) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EvaluationTable() {
     }
@@ -73,11 +71,11 @@ public final class EvaluationTable {
                     }
                 }
                 default -> {
-                    String text = readText(fs, file.getPath());
                     try {
-                        retrievals.add(new Retrieval(name, JSON.readValue(text, EvalResults.Retrieval.class)));
-                    } catch (IOException notRetrieval) {
-                        others.add(new Other(name, text));
+                        retrievals.add(new Retrieval(name, EvalResults.readRetrieval(dir,
+                                name.substring(0, name.length() - ".json".length()), fs.getConf())));
+                    } catch (IOException | IllegalArgumentException notRetrieval) { // not one, or not a result's name
+                        others.add(new Other(name, readText(fs, file.getPath())));
                     }
                 }
             }

@@ -117,8 +117,8 @@ class CopiesCommandTest {
                 "--database", bench.resolve("database").toString(), "--ground-truth", bench.resolve("ground-truth.jsonl").toString(),
                 "--k", "20", "--features", "raw-pixels", "--result", "copies", "--out", dir.resolve("copies-table").toString());
         assertEquals("0", result[0], result[1]);
-        EvalResults.Retrieval scores = new ObjectMapper().readValue(dir.resolve("run/eval/copies.json").toFile(),
-                EvalResults.Retrieval.class);
+        EvalResults.Retrieval scores = EvalResults.readRetrieval(dir.resolve("run").toString(), "copies",
+                LocalSpark.get().sparkContext().hadoopConfiguration());
         assertEquals(36, scores.rows().get(0).queriesScored());
         assertEquals(22, scores.database());
         // One positive among 22 database images: a random ranking's AP (1 at rank 1, else 1 / (2 x rank): the trapezoid) averages 0.11.

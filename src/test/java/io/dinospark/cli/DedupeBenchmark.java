@@ -1,13 +1,14 @@
 package io.dinospark.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
-import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +38,11 @@ class DedupeBenchmark {
         String run = System.getProperty("bench.run", "runs/default");
         Set<List<String>> planted = PlantedDuplicates.plant(images, dir.resolve("planted"), 20, 0.02);
         LocalSpark.get();
-        System.out.printf("%d images with %d planted pairs, run %s%n", Files.list(dir.resolve("planted")).count(),
-                planted.size(), run);
+        long count;
+        try (Stream<Path> files = Files.list(dir.resolve("planted"))) {
+            count = files.count();
+        }
+        System.out.printf("%d images with %d planted pairs, run %s%n", count, planted.size(), run);
         System.out.println("| features | method | threshold | seconds | pairs | recall | copy | JPEG | crop | other pairs"
                 + " | of the exact pairs |");
         String[][] runs = Arrays.stream(System.getProperty("bench.rows", "teacher:exact:0.99,teacher:lsh:0.99,"
@@ -49,16 +53,11 @@ class DedupeBenchmark {
         for (String[] r : runs) {
             String out = dir.resolve("pairs" + i++).toString();
             long start = System.nanoTime();
-            int code = DinoSpark.commandLine().execute("dedupe", "--run", run, "--images", dir.resolve("planted").toString(),
+            String[] result = Commands.run("dedupe", "--run", run, "--images", dir.resolve("planted").toString(),
                     "--features", r[0], "--method", r[1], "--threshold", r[2], "--k", "100", "--out", out);
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (code != 0) {
-                throw new IllegalStateException("dedupe failed: " + String.join(" ", r));
-            }
-            Set<List<String>> found = new HashSet<>();
-            for (Row p : LocalSpark.get().read().parquet(out).collectAsList()) {
-                found.add(List.of(p.getString(0).replaceFirst("^file:", ""), p.getString(1).replaceFirst("^file:", "")));
-            }
+            assertEquals("0", result[0], "dedupe " + String.join(" ", r) + " failed: " + result[1]);
+            Set<List<String>> found = DedupeCommandTest.pairs(out);
             long hits = planted.stream().filter(found::contains).count();
             String ofExact = "";
             if (r[1].equals("exact")) {
@@ -72,10 +71,13 @@ class DedupeBenchmark {
         }
     }
 
+    /** A planted duplicate's file name (an original's has none of these suffixes). */
+    private static final String DUPLICATE = ".*-(copy|jpeg|crop)[.].*";
+
     /** Recall of the planted pairs of an original and its duplicate of one kind. */
     private static String recall(Set<List<String>> planted, Set<List<String>> found, String kind) {
         List<List<String>> pairs = planted.stream().filter(p -> p.get(0).contains(kind) != p.get(1).contains(kind)
-                && !p.get(0).matches(".*-(copy|jpeg|crop)[.].*") != !p.get(1).matches(".*-(copy|jpeg|crop)[.].*")).toList();
+                && p.get(0).matches(DUPLICATE) != p.get(1).matches(DUPLICATE)).toList();
         return String.format("%.1f%%", 100.0 * pairs.stream().filter(found::contains).count() / pairs.size());
     }
 }

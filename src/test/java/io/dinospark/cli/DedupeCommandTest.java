@@ -34,7 +34,8 @@ class DedupeCommandTest {
     }
 
 
-    private static Set<List<String>> pairs(String table) {
+    /** A dedupe table's pairs, paths without their {@code file:} scheme (DedupeBenchmark reads them so too). */
+    static Set<List<String>> pairs(String table) {
         Set<List<String>> found = new HashSet<>();
         for (Row r : LocalSpark.get().read().parquet(table).collectAsList()) {
             found.add(List.of(r.getString(0).replaceFirst("^file:", ""), r.getString(1).replaceFirst("^file:", "")));

@@ -44,9 +44,9 @@ class ExportCommandTest {
         assertArrayEquals(Arrays.copyOf(teacher.toFloatVector(), backbone), t.teacherParams().toFloatVector());
         TrainedRun s = TrainedRun.imported(export(run, "s.safetensors", "--student"), 16, new Configuration());
         assertArrayEquals(Arrays.copyOf(student.params().toFloatVector(), backbone), s.teacherParams().toFloatVector());
-        assertEquals(2, DinoSpark.commandLine().execute("export", "--run", run), "--out is required");
-        assertTrue(DinoSpark.commandLine().execute("export", "--run", run, "--out", dir.resolve("t.safetensors").toString()) != 0,
-                "an existing file is not overwritten");
+        exits(2, "--out is required", "export", "--run", run);
+        String[] existing = Commands.run("export", "--run", run, "--out", dir.resolve("t.safetensors").toString());
+        assertTrue(!existing[0].equals("0"), "an existing file is not overwritten: " + existing[1]);
     }
 
     @Test
@@ -73,26 +73,30 @@ class ExportCommandTest {
         String data = dir.resolve("images").toString();
         String ofRun = dir.resolve("of-run").toString();
         String ofFile = dir.resolve("of-file").toString();
-        assertEquals(0, DinoSpark.commandLine().execute("attention", "--run", run, "--data", data, "--out", ofRun));
-        assertEquals(0, DinoSpark.commandLine().execute("attention", "--weights", weights, "--image-size", "16",
-                "--data", data, "--out", ofFile));
+        exits(0, "attention of the run", "attention", "--run", run, "--data", data, "--out", ofRun);
+        exits(0, "attention of the file", "attention", "--weights", weights, "--image-size", "16", "--data", data,
+                "--out", ofFile);
         for (String image : new String[] {"00-shirt-0", "01-shirt-1"}) {
             java.nio.file.Path values = java.nio.file.Path.of(ofRun, image, io.dinospark.attention.AttentionPngs.VALUES);
             assertEquals(java.nio.file.Files.readString(values),
                     java.nio.file.Files.readString(java.nio.file.Path.of(ofFile, image, io.dinospark.attention.AttentionPngs.VALUES)), image);
         }
-        assertEquals(2, DinoSpark.commandLine().execute("attention", "--weights", weights, "--data", data), "--weights needs --out");
-        assertEquals(2, DinoSpark.commandLine().execute("attention", "--weights", weights, "--student", "--data", data,
-                "--out", ofFile), "a file has no student");
-        assertEquals(2, DinoSpark.commandLine().execute("attention", "--run", run, "--image-size", "32", "--data", data),
-                "a run is drawn at its own size");
+        exits(2, "--weights needs --out", "attention", "--weights", weights, "--data", data);
+        exits(2, "a file has no student", "attention", "--weights", weights, "--student", "--data", data, "--out", ofFile);
+        exits(2, "a run is drawn at its own size", "attention", "--run", run, "--image-size", "32", "--data", data);
     }
 
     private String export(String run, String name, String... more) {
         String out = dir.resolve(name).toString();
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("export", "--run", run, "--out", out));
         args.addAll(java.util.List.of(more));
-        assertEquals(0, DinoSpark.commandLine().execute(args.toArray(String[]::new)));
+        exits(0, "export to " + name, args.toArray(String[]::new));
         return out;
+    }
+
+    /** Asserts that {@code dino-spark args...} exits with {@code code}; the message carries its standard error. */
+    private static void exits(int code, String message, String... args) {
+        String[] result = Commands.run(args);
+        assertEquals(String.valueOf(code), result[0], message + "; stderr: " + result[1]);
     }
 }

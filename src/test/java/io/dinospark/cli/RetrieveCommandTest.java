@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.Row;
@@ -43,21 +45,43 @@ class RetrieveCommandTest {
         }
     }
 
+    /** A ground-truth file {@code file} under the temporary directory where each val image is its own sole positive. */
+    private static Path selfTruth(String file) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String name : valNames()) {
+            lines.add("{\"query\": \"" + name + "\", \"positives\": [\"" + name + "\"]}");
+        }
+        return Files.write(dir.resolve(file), lines);
+    }
+
+    /** The retrieval result {@code <run>/eval/<name>.json}. */
+    private static EvalResults.Retrieval scores(String run, String name) throws Exception {
+        return EvalResults.readRetrieval(dir.resolve(run).toString(), name,
+                LocalSpark.get().sparkContext().hadoopConfiguration());
+    }
+
+    /** A table's similarities below rank 1, by query and rank. */
+    private static Map<String, Float> belowRankOne(String table) {
+        Map<String, Float> out = new TreeMap<>();
+        for (Row r : LocalSpark.get().read().parquet(table).collectAsList()) {
+            int rank = r.getInt(r.fieldIndex("rank"));
+            if (rank > 1) {
+                out.put(r.getString(r.fieldIndex("query")) + " #" + rank, r.getFloat(r.fieldIndex("similarity")));
+            }
+        }
+        return out;
+    }
+
     @Test
     void aDatabaseHoldingTheQueriesFindsEachAtRankOne() throws Exception {
         List<String> names = valNames();
-        List<String> lines = new ArrayList<>();
-        for (String name : names) {
-            lines.add("{\"query\": \"" + name + "\", \"positives\": [\"" + name + "\"]}");
-        }
-        Path truth = Files.write(dir.resolve("self.jsonl"), lines);
+        Path truth = selfTruth("self.jsonl");
         String table = dir.resolve("self-table").toString();
         String[] result = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
                 "--database", dir.resolve("images/val").toString(), "--features", "teacher,raw-pixels", "--k", "3",
                 "--ground-truth", truth.toString(), "--result", "self", "--out", table);
         assertEquals("0", result[0], result[1]);
-        EvalResults.Retrieval scores = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                dir.resolve("run/eval/self.json").toFile(), EvalResults.Retrieval.class);
+        EvalResults.Retrieval scores = scores("run", "self");
         assertEquals(5, scores.checkpointStep());
         assertEquals(List.of("teacher", "raw-pixels"), scores.rows().stream().map(GroundTruth.Row::features).toList());
         for (GroundTruth.Row row : scores.rows()) {
@@ -79,19 +103,25 @@ class RetrieveCommandTest {
 
     @Test
     void withWhiteningLearnedOnAThirdSetTheQueriesAreStillFoundAtRankOne() throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (String name : valNames()) {
-            lines.add("{\"query\": \"" + name + "\", \"positives\": [\"" + name + "\"]}");
-        }
-        Path truth = Files.write(dir.resolve("self-white.jsonl"), lines);
+        Path truth = selfTruth("self-white.jsonl");
         String[] result = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
                 "--database", dir.resolve("images/val").toString(), "--whitening", dir.resolve("images/train").toString(),
                 "--features", "teacher", "--k", "3", "--ground-truth", truth.toString(), "--result", "self-white",
                 "--out", dir.resolve("self-white-table").toString());
         assertEquals("0", result[0], result[1]);
-        EvalResults.Retrieval scores = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                dir.resolve("run/eval/self-white.json").toFile(), EvalResults.Retrieval.class);
+        EvalResults.Retrieval scores = scores("run", "self-white");
         assertEquals(1.0, scores.rows().get(0).map(), 1e-12, scores.toString());
+        // Rank 1 is the image itself whitened or not: the whitening shows below it, where an unwhitened run differs.
+        String[] plain = Commands.run("retrieve", "--run", dir.resolve("run").toString(), "--queries", dir.resolve("images/val").toString(),
+                "--database", dir.resolve("images/val").toString(),
+                "--features", "teacher", "--k", "3", "--ground-truth", truth.toString(), "--result", "self-unwhitened",
+                "--out", dir.resolve("self-unwhitened-table").toString());
+        assertEquals("0", plain[0], plain[1]);
+        Map<String, Float> whitened = belowRankOne(dir.resolve("self-white-table").toString());
+        Map<String, Float> unwhitened = belowRankOne(dir.resolve("self-unwhitened-table").toString());
+        assertEquals(unwhitened.keySet(), whitened.keySet());
+        assertTrue(whitened.keySet().stream().anyMatch(q -> Math.abs(whitened.get(q) - unwhitened.get(q)) > 1e-3),
+                "whitened " + whitened + ", unwhitened " + unwhitened);
     }
 
     @Test
@@ -100,8 +130,7 @@ class RetrieveCommandTest {
                 "--database", dir.resolve("images/train").toString(), "--features", "raw-pixels", "--k", "24",
                 "--same-class", "--out", dir.resolve("class-table").toString());
         assertEquals("0", result[0], result[1]);
-        EvalResults.Retrieval scores = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                dir.resolve("run/eval/retrieval.json").toFile(), EvalResults.Retrieval.class);
+        EvalResults.Retrieval scores = scores("run", "retrieval");
         assertEquals("same-class", scores.groundTruth());
         assertEquals(24, scores.database());
         // Three classes of one brightness each, 8 of 24 database images positive: a random ranking's AP is 0.374 on
@@ -111,19 +140,14 @@ class RetrieveCommandTest {
 
     @Test
     void theCopyDetectionFeatureMultiscaleFindsEachQueryAtRankOneAndIsRecorded() throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (String name : valNames()) {
-            lines.add("{\"query\": \"" + name + "\", \"positives\": [\"" + name + "\"]}");
-        }
-        Path truth = Files.write(dir.resolve("self-gem.jsonl"), lines);
+        Path truth = selfTruth("self-gem.jsonl");
         String table = dir.resolve("self-gem-table").toString();
         String[] result = Commands.run("retrieve", "--run", dir.resolve("torch-run").toString(), "--queries",
                 dir.resolve("images/val").toString(), "--database", dir.resolve("images/val").toString(),
                 "--features", "teacher,random-init,raw-pixels", "--descriptor", "cls-gem", "--multiscale", "--k", "3",
                 "--ground-truth", truth.toString(), "--result", "self-gem", "--out", table);
         assertEquals("0", result[0], result[1]);
-        EvalResults.Retrieval scores = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                dir.resolve("torch-run/eval/self-gem.json").toFile(), EvalResults.Retrieval.class);
+        EvalResults.Retrieval scores = scores("torch-run", "self-gem");
         assertEquals("cls-gem, multiscale", scores.feature());
         assertEquals(List.of("teacher", "random-init", "raw-pixels"),
                 scores.rows().stream().map(GroundTruth.Row::features).toList());

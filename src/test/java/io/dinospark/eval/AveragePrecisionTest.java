@@ -53,16 +53,23 @@ class AveragePrecisionTest {
     @Test
     void tiesAreRankedByDatabaseIdSoTheApIsDetermined() {
         // Two database images at the same similarity: the lower id ranks first, whatever the order offered.
-        Neighbours positiveFirst = new Neighbours(1, 2);
-        positiveFirst.offer(0, 0.5f, 7, 0);
-        positiveFirst.offer(0, 0.5f, 3, 1);
-        int[] ranked = positiveFirst.ranked(0);
-        assertEquals(3, positiveFirst.trainId(ranked[0]));
-        List<Relevance> ranking = new ArrayList<>();
-        for (int p : ranked) {
-            ranking.add(positiveFirst.label(p) == 1 ? POSITIVE : NEGATIVE);
+        Neighbours negativeOfferedFirst = new Neighbours(1, 2);
+        negativeOfferedFirst.offer(0, 0.5f, 7, 0);
+        negativeOfferedFirst.offer(0, 0.5f, 3, 1);
+        Neighbours positiveOfferedFirst = new Neighbours(1, 2);
+        positiveOfferedFirst.offer(0, 0.5f, 3, 1);
+        positiveOfferedFirst.offer(0, 0.5f, 7, 0);
+        for (Neighbours offered : List.of(negativeOfferedFirst, positiveOfferedFirst)) {
+            int[] ranked = offered.ranked(0);
+            assertEquals(3, offered.trainId(ranked[0]));
+            assertEquals(7, offered.trainId(ranked[1]));
+            List<Relevance> ranking = new ArrayList<>();
+            for (int p : ranked) {
+                ranking.add(offered.label(p) == 1 ? POSITIVE : NEGATIVE);
+            }
+            assertEquals(List.of(POSITIVE, NEGATIVE), ranking);
+            assertEquals(1.0, AveragePrecision.of(ranking, 1, KS).ap());
         }
-        assertEquals(1.0, AveragePrecision.of(ranking, 1, KS).ap());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.dinospark.eval;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+import io.dinospark.data.ImageSetWriter;
 
 /**
  * A set with planted near-duplicates: every image of a source folder, and for every {@code every}-th one three
@@ -47,7 +44,7 @@ public final class PlantedDuplicates {
             List<Path> group = new ArrayList<>(List.of(original,
                     Files.copy(image, out.resolve(stem + "-copy" + name.substring(name.lastIndexOf('.')))),
                     Files.write(out.resolve(stem + "-jpeg.jpg"), jpeg(decoded, 0.75f)),
-                    write(crop(decoded, margin), out.resolve(stem + "-crop.png"))));
+                    Files.write(out.resolve(stem + "-crop.png"), ImageSetWriter.png(crop(decoded, margin)))));
             for (int a = 0; a < group.size(); a++) {
                 for (int b = a + 1; b < group.size(); b++) {
                     String pa = group.get(a).toString();
@@ -67,25 +64,10 @@ public final class PlantedDuplicates {
         return out;
     }
 
-    private static Path write(BufferedImage image, Path file) throws IOException {
-        ImageIO.write(image, "png", file.toFile());
-        return file;
-    }
-
+    /** {@code image} as a JPEG of {@code quality}, drawn onto RGB first (a decoded PNG may have alpha, a JPEG none). */
     private static byte[] jpeg(BufferedImage image, float quality) throws IOException {
         BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         rgb.getGraphics().drawImage(image, 0, 0, null);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(rgb, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
+        return ImageSetWriter.jpeg(rgb, quality);
     }
 }

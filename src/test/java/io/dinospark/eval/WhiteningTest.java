@@ -80,4 +80,29 @@ class WhiteningTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.apply(new float[3]));
         assertTrue(e.getMessage().contains("learned on features of 6 dimensions, got 3"), e.getMessage());
     }
+
+    @Test
+    void batchesWhitenAsOneFeatureAtATime() {
+        List<ImageFeature> features = correlated(new Random(5), false);
+        Whitening w = Whitening.learn(SC.parallelize(features, 2));
+        // 2,500 features over 2 partitions: more than one chunk in each
+        List<ImageFeature> batched = Whitening.apply(SC.broadcast(w), SC.parallelize(features, 2)).collect();
+        List<ImageFeature> listed = w.apply(features);
+        assertEquals(features.size(), batched.size());
+        for (int r = 0; r < features.size(); r++) {
+            ImageFeature one = w.apply(features.get(r));
+            for (ImageFeature b : List.of(batched.get(r), listed.get(r))) {
+                assertEquals(one.id(), b.id());
+                assertEquals(one.path(), b.path());
+                float[] x = one.feature();
+                float[] y = b.feature();
+                for (int i = 0; i < x.length; i++) {
+                    assertEquals(x[i], y[i], 1e-4 * Math.max(1, Math.abs(x[i])), "feature " + r + " dimension " + i);
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> w.apply(List.of(new ImageFeature(0, "short", null, new float[3]))));
+        assertTrue(e.getMessage().contains("learned on features of 6 dimensions, got 3"), e.getMessage());
+    }
 }

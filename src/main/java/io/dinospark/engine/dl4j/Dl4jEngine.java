@@ -13,6 +13,7 @@ import io.dinospark.config.DinoConfig;
 import io.dinospark.engine.Attention;
 import io.dinospark.engine.Classifier;
 import io.dinospark.engine.Engine;
+import io.dinospark.engine.FeatureKind;
 import io.dinospark.engine.FeatureNetwork;
 import io.dinospark.engine.LocalStudent;
 import io.dinospark.engine.Minibatch;
@@ -63,6 +64,12 @@ public final class Dl4jEngine implements Engine {
     @Override
     public INDArray teacherLogits(DinoConfig config, TeacherState state, INDArray globalCrops) {
         return Dl4jTeacher.logits(config, state, globalCrops);
+    }
+
+    /** The DL4J backbone gives the CLS feature only: any other kind is refused, naming the option and the torch engine. */
+    @Override
+    public void requireFeature(FeatureKind kind) {
+        Dl4jFeatures.require(kind);
     }
 
     @Override

@@ -36,14 +36,22 @@ final class Dl4jFeatures implements FeatureNetwork {
                 .build();
     }
 
-    @Override
-    public synchronized INDArray features(INDArray views, FeatureKind kind) {
+    /**
+     * Refuses any feature but CLS (the one definition of the refusal, for {@link Dl4jEngine#requireFeature} and
+     * {@link #features}), naming the option that asked for it and the engine that computes it.
+     */
+    static void require(FeatureKind kind) {
         if (!kind.equals(FeatureKind.CLS)) {
             throw new UnsupportedOperationException("the DL4J engine computes the CLS feature only; "
                     + (kind.multiscale() ? "--multiscale" : "--descriptor " + kind.descriptor().userName())
                     + " needs the torch engine (train.engine = torch, the default; retrieve --engine torch evaluates"
                     + " a DL4J run's parameters there)");
         }
+    }
+
+    @Override
+    public synchronized INDArray features(INDArray views, FeatureKind kind) {
+        require(kind);
         return network.output(views, false);
     }
 

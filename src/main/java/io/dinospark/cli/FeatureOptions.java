@@ -5,8 +5,11 @@ import io.dinospark.eval.FeatureModel;
 import io.dinospark.eval.TrainedRun;
 import picocli.CommandLine.Option;
 
-/** Which feature a command reads off a backbone, and which engine computes it: what retrieve, dedupe and features share. */
-final class FeatureKindOptions {
+/**
+ * Which feature a command reads off a backbone, which engine computes it, and in what batches: what retrieve, dedupe
+ * and features share.
+ */
+final class FeatureOptions {
 
     @Option(names = "--descriptor", defaultValue = "cls", paramLabel = "cls|cls-gem",
             description = "What a backbone's vector for an image is: cls, the CLS token after the final norm (the conv"
@@ -27,6 +30,10 @@ final class FeatureKindOptions {
                     + " names: both read the same parameters the same way, and only torch computes --descriptor"
                     + " cls-gem and --multiscale. Default: the run's.")
     String engine;
+
+    @Option(names = "--batch-size", defaultValue = "128", paramLabel = "N",
+            description = "Images per feature-extraction batch on an executor. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
 
     /** The run as these options' engine reads it. */
     TrainedRun on(TrainedRun run) {
