@@ -23,9 +23,6 @@ public final class PositionEmbeddingInterpolation {
 
     /** The {@code [outH*outW, inH*inW]} matrix taking an {@code inH x inW} grid to an {@code outH x outW} one. */
     public static INDArray matrix(int inH, int inW, int outH, int outW, DataType dataType) {
-        if (inH == outH && inW == outW) {
-            return Nd4j.eye(inH * inW).castTo(dataType);
-        }
         return Nd4j.create(weights(inH, inW, outH, outW)).castTo(dataType);
     }
 

@@ -18,8 +18,6 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.ModelConfig;
@@ -36,10 +34,10 @@ import io.dinospark.model.PositionEmbeddingInterpolation;
  * and gains {@code [1, n]}, conv kernels {@code [3, 3, in, out]}), so that a flat parameter vector means the same
  * network on either engine and autograd gives the gradient in that layout.
  *
- * <p>Native memory: the parameters and the position-interpolation matrix belong to this object and live until
- * {@link #close}. Construct it outside any {@link PointerScope}: ND4J builds that matrix, and ND4J must never
- * allocate inside a scope (its cached native buffers would be attached to the scope and freed with it, breaking
- * later ND4J calls). {@link #logits}, {@link #features} and {@link #lastBlockClsAttention} return new tensors and
+ * <p>Native memory: the parameters and the position-interpolation matrices (built on first use, one per grid)
+ * belong to this object and live until {@link #close}. Construct it outside any {@link PointerScope}: its layout
+ * comes from DL4J's configuration, and ND4J must never allocate inside a scope (its cached native buffers would be
+ * attached to the scope and freed with it, breaking later ND4J calls). {@link #logits}, {@link #features} and {@link #lastBlockClsAttention} return new tensors and
  * leave their intermediates to the caller: call them inside a {@code try (PointerScope scope = new PointerScope())}
  * around the step, with no ND4J work inside it. The methods that take or return Java arrays free their own
  * temporaries. Not thread-safe: one network per thread.
@@ -65,12 +63,10 @@ public final class TorchDinoNetwork implements AutoCloseable {
     private final List<Tensor> parameters;
     private final Map<String, Tensor> byKey = new HashMap<>();
     /**
-     * The ViT's bicubic resampling of the native position grid to the local crops' grid, {@code [local^2,
-     * native^2]}: the DL4J engine's matrix, so both engines resample identically. Null when no crop needs it.
+     * The ViT's bicubic resampling of the native position grid to another grid (the local crops', a multiscale
+     * view's), {@code [grid^2, native^2]}, by grid: the DL4J engine's matrix, so both engines resample identically.
      */
-    private final Tensor localInterpolation;
-    /** Evaluation only: the resampling to other grids (multiscale views), by grid, built on first use. */
-    private final Map<Integer, Tensor> evaluationInterpolation = new HashMap<>();
+    private final Map<Integer, Tensor> interpolations = new HashMap<>();
     private final int featureDim;
 
     /**
@@ -89,17 +85,14 @@ public final class TorchDinoNetwork implements AutoCloseable {
     TorchDinoNetwork(DinoConfig config, ParameterLayout layout, TorchDevice device) {
         if (PointerScope.getInnerScope() != null) {
             throw new IllegalStateException("construct a TorchDinoNetwork outside any PointerScope: it keeps its tensors,"
-                    + " and ND4J, which builds its position interpolation, must not allocate inside a scope");
+                    + " and ND4J, which its layout may initialise, must not allocate inside a scope");
         }
         this.model = config.model();
         this.device = device;
         this.crops = new CropLayout(config.crops().globalSize(), config.crops().localSize());
         this.layout = layout;
         this.featureDim = model.arch().isVit() ? model.embedDim() : model.convChannels().get(model.convChannels().size() - 1);
-        int localGrid = crops.localSize() / model.patchSize();
-        float[] resampling = model.arch().isVit() && localGrid != nativeGrid() ? interpolationMatrix(localGrid) : null;
         List<Tensor> tensors = new ArrayList<>();
-        Tensor interpolation = null;
         try (PointerScope scope = new PointerScope()) {
             TensorOptions onDevice = new TensorOptions(device.device());
             for (ParameterLayout.Entry e : layout.entries()) {
@@ -107,20 +100,8 @@ public final class TorchDinoNetwork implements AutoCloseable {
                 tensors.add(t);
                 byKey.put(e.key(), t);
             }
-            if (resampling != null) {
-                interpolation = owned(TorchArrays.tensor(device, resampling, (long) localGrid * localGrid,
-                        (long) nativeGrid() * nativeGrid()));
-            }
         }
         this.parameters = List.copyOf(tensors);
-        this.localInterpolation = interpolation;
-    }
-
-    /** {@link PositionEmbeddingInterpolation#matrix} from the native grid to {@code grid}, row-major. */
-    private float[] interpolationMatrix(int grid) {
-        int g = nativeGrid();
-        INDArray matrix = PositionEmbeddingInterpolation.matrix(g, g, grid, grid, DataType.FLOAT);
-        return matrix.reshape(matrix.length()).toFloatVector();
     }
 
     /** Keeps {@code t} alive past the enclosing {@link PointerScope}; {@link #close} releases it. */
@@ -257,32 +238,61 @@ public final class TorchDinoNetwork implements AutoCloseable {
     /** One resolution group: its crops' columns {@code [B, count * 3 * size^2]} to features {@code [B, count * F]}. */
     private Tensor group(Tensor columns, int size, int count, Tensor keep) {
         Tensor images = columns.reshape(-1, CropLayout.CHANNELS, size, size);
-        Tensor features = model.arch().isVit() ? vit(images, keep, 1) : conv(images);
-        return features.reshape(-1, (long) count * featureDim);
+        return feature(images, keep, 1, false).reshape(-1, (long) count * featureDim);
+    }
+
+    // ---- backbone feature ------------------------------------------------------------------------------------
+
+    /**
+     * The backbone's feature of images {@code [n, 3, s, s]}, any side {@code s}: the ViT's CLS tokens of the last
+     * {@code blocks} blocks, each after the final LayerNorm, concatenated oldest first ({@code [n, blocks * D]}), or
+     * the convnet's mean-pooled last stage ({@code blocks} 1); with {@code gem}, then GeM of the last block's patch
+     * tokens after the final LayerNorm (the convnet: of its last stage's map), {@code F} values more.
+     *
+     * @param keep stochastic-depth keep factors {@code [n, depth * 2]}, or null for none
+     */
+    private Tensor feature(Tensor images, Tensor keep, int blocks, boolean gem) {
+        if (!model.arch().isVit()) {
+            Tensor map = convStages(images);
+            Tensor mean = map.mean(new long[] {2, 3}, false, new ScalarTypeOptional());
+            return gem ? torch.cat(new TensorVector(mean, gem(map.flatten(2, 3), 2)), 1) : mean;
+        }
+        // The reference's patch embedding (a stride-p convolution) floors: the last side % p pixels are not read.
+        int patch = model.patchSize();
+        int grid = (int) images.size(2) / patch;
+        if (grid < 1) {
+            throw new IllegalArgumentException("a " + images.size(2) + " px view is smaller than one " + patch + " px patch");
+        }
+        if ((long) grid * patch != images.size(2)) {
+            images = images.narrow(2, 0, (long) grid * patch).narrow(3, 0, (long) grid * patch);
+        }
+        int depth = model.depth();
+        Tensor x = embed(images, grid);
+        TensorVector out = new TensorVector();
+        for (int i = 0; i < depth; i++) {
+            x = transformerBlock(x, i, keep);
+            if (i >= depth - blocks) {
+                // LayerNorm works per token: normalising the CLS token alone equals taking it after norm(x).
+                out.push_back(layerNorm(x.select(1, 0), backboneParam("normg"), backboneParam("normb")));
+            }
+        }
+        if (gem) { // get_intermediate_layers(n=1): every token after the final norm; the patches' GeM
+            Tensor patches = layerNorm(x.narrow(1, 1, (long) grid * grid), backboneParam("normg"), backboneParam("normb"));
+            out.push_back(gem(patches, 1));
+        }
+        return out.size() == 1 ? out.get(0) : torch.cat(out, 1);
+    }
+
+    /** GeM over dimension {@code dim}: {@code clamp(min=1e-6).pow(p).mean(dim).pow(1/p)}, p = 4. */
+    private static Tensor gem(Tensor x, long dim) {
+        return x.clamp_min(new Scalar(FeatureKind.GEM_FLOOR)).pow(new Scalar(FeatureKind.GEM_P))
+                .mean(new long[] {dim}, false, new ScalarTypeOptional()).pow(new Scalar(1 / FeatureKind.GEM_P));
     }
 
     // ---- ViT -------------------------------------------------------------------------------------------------
 
     private int nativeGrid() {
         return crops.globalSize() / model.patchSize();
-    }
-
-    /**
-     * CLS tokens of the last {@code blocks} blocks, each after the final LayerNorm, concatenated oldest first:
-     * {@code [n, blocks * D]} for images {@code [n, 3, S, S]}.
-     */
-    private Tensor vit(Tensor images, Tensor keep, int blocks) {
-        int depth = model.depth();
-        Tensor x = embed(images, (int) images.size(2) / model.patchSize());
-        TensorVector cls = new TensorVector();
-        for (int i = 0; i < depth; i++) {
-            x = transformerBlock(x, i, keep);
-            if (i >= depth - blocks) {
-                // LayerNorm works per token: normalising the CLS token alone equals taking it after norm(x).
-                cls.push_back(layerNorm(x.select(1, 0), backboneParam("normg"), backboneParam("normb")));
-            }
-        }
-        return blocks == 1 ? cls.get(0) : torch.cat(cls, 1);
     }
 
     /**
@@ -307,11 +317,29 @@ public final class TorchDinoNetwork implements AutoCloseable {
         if (grid == g) {
             return pos;
         }
-        // Training crops come at the global or the local size; evaluation's multiscale views at other sizes.
-        Tensor resampling = localInterpolation != null && grid == crops.localSize() / model.patchSize()
-                ? localInterpolation : evaluationInterpolation(grid);
-        Tensor patchPos = resampling.matmul(pos.narrow(0, 1, (long) g * g));
+        Tensor patchPos = interpolation(grid).matmul(pos.narrow(0, 1, (long) g * g));
         return torch.cat(new TensorVector(pos.narrow(0, 0, 1), patchPos), 0);
+    }
+
+    /**
+     * {@link PositionEmbeddingInterpolation#weights} from the native grid to {@code grid}, built once per grid from
+     * plain arrays (no ND4J: this runs inside the caller's {@link PointerScope}) and kept until {@link #close}.
+     */
+    private Tensor interpolation(int grid) {
+        Tensor cached = interpolations.get(grid);
+        if (cached == null) {
+            int g = nativeGrid();
+            double[][] weights = PositionEmbeddingInterpolation.weights(g, g, grid, grid);
+            float[] flat = new float[grid * grid * g * g];
+            for (int r = 0; r < weights.length; r++) {
+                for (int c = 0; c < weights[r].length; c++) {
+                    flat[r * g * g + c] = (float) weights[r][c];
+                }
+            }
+            cached = owned(TorchArrays.tensor(device, flat, (long) grid * grid, (long) g * g));
+            interpolations.put(grid, cached);
+        }
+        return cached;
     }
 
     /** One pre-norm transformer block on tokens {@code [n, T, D]}. */
@@ -395,12 +423,7 @@ public final class TorchDinoNetwork implements AutoCloseable {
 
     // ---- convnet ---------------------------------------------------------------------------------------------
 
-    /** Per stage a 3x3 stride-2 convolution (padding 1) and GELU, then the mean over the plane: {@code [n, C]}. */
-    private Tensor conv(Tensor images) {
-        return convStages(images).mean(new long[] {2, 3}, false, new ScalarTypeOptional());
-    }
-
-    /** The last stage's feature map, {@code [n, C, h, w]}, before pooling. */
+    /** Per stage a 3x3 stride-2 convolution (padding 1) and GELU: the last stage's map, {@code [n, C, h, w]}. */
     private Tensor convStages(Tensor images) {
         Tensor x = images;
         for (int s = 0; s < model.convChannels().size(); s++) {
@@ -446,8 +469,9 @@ public final class TorchDinoNetwork implements AutoCloseable {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             int size = crops.globalSize();
             Tensor images = views.reshape(-1, CropLayout.CHANNELS, size, size);
+            boolean gem = kind.descriptor() == FeatureKind.Descriptor.CLS_GEM;
             if (!kind.multiscale()) {
-                return evaluation(images, blocks, kind.descriptor());
+                return feature(images, null, blocks, gem);
             }
             // utils.multi_scale: the descriptor at each scale, summed, divided by the number of scales, L2-normalised.
             Tensor sum = null;
@@ -455,72 +479,12 @@ public final class TorchDinoNetwork implements AutoCloseable {
                 Tensor scaled = scale == 1 ? images : torch.upsample_bilinear2d(images,
                         new long[] {FeatureKind.scaledSize(size, scale), FeatureKind.scaledSize(size, scale)}, false,
                         new DoubleOptional(scale), new DoubleOptional(scale));
-                Tensor f = evaluation(scaled, blocks, kind.descriptor());
+                Tensor f = feature(scaled, null, blocks, gem);
                 sum = sum == null ? f : sum.add(f);
             }
             Tensor mean = sum.div(new Scalar((double) FeatureKind.SCALES.size()));
             return mean.div(l2Norm(mean, 1).clamp_min(new Scalar(L2_FLOOR)));
         }
-    }
-
-    /** One scale's descriptor of images {@code [n, 3, s, s]}, any side {@code s}: {@code [n, featureDim (+ F)]}. */
-    private Tensor evaluation(Tensor images, int blocks, FeatureKind.Descriptor descriptor) {
-        boolean gem = descriptor == FeatureKind.Descriptor.CLS_GEM;
-        if (!model.arch().isVit()) {
-            Tensor map = convStages(images);
-            Tensor mean = map.mean(new long[] {2, 3}, false, new ScalarTypeOptional());
-            return gem ? torch.cat(new TensorVector(mean, gem(map.flatten(2, 3), 2)), 1) : mean;
-        }
-        // The reference's patch embedding (a stride-p convolution) floors: the last side % p pixels are not read.
-        int patch = model.patchSize();
-        int grid = (int) images.size(2) / patch;
-        if (grid < 1) {
-            throw new IllegalArgumentException("a " + images.size(2) + " px view is smaller than one " + patch + " px patch");
-        }
-        if ((long) grid * patch != images.size(2)) {
-            images = images.narrow(2, 0, (long) grid * patch).narrow(3, 0, (long) grid * patch);
-        }
-        int depth = model.depth();
-        Tensor x = embed(images, grid);
-        TensorVector out = new TensorVector();
-        for (int i = 0; i < depth; i++) {
-            x = transformerBlock(x, i, null);
-            if (i >= depth - blocks) {
-                out.push_back(layerNorm(x.select(1, 0), backboneParam("normg"), backboneParam("normb")));
-            }
-        }
-        if (gem) { // get_intermediate_layers(n=1): every token after the final norm; the patches' GeM
-            Tensor patches = layerNorm(x.narrow(1, 1, (long) grid * grid), backboneParam("normg"), backboneParam("normb"));
-            out.push_back(gem(patches, 1));
-        }
-        return out.size() == 1 ? out.get(0) : torch.cat(out, 1);
-    }
-
-    /** GeM over dimension {@code dim}: {@code clamp(min=1e-6).pow(p).mean(dim).pow(1/p)}, p = 4. */
-    private static Tensor gem(Tensor x, long dim) {
-        return x.clamp_min(new Scalar(FeatureKind.GEM_FLOOR)).pow(new Scalar(FeatureKind.GEM_P))
-                .mean(new long[] {dim}, false, new ScalarTypeOptional()).pow(new Scalar(1 / FeatureKind.GEM_P));
-    }
-
-    /**
-     * {@link PositionEmbeddingInterpolation#matrix} from the native grid to {@code grid}, built once per grid from
-     * plain arrays (no ND4J: this runs inside the caller's {@link PointerScope}) and kept until {@link #close}.
-     */
-    private Tensor evaluationInterpolation(int grid) {
-        Tensor cached = evaluationInterpolation.get(grid);
-        if (cached == null) {
-            int g = nativeGrid();
-            double[][] weights = PositionEmbeddingInterpolation.weights(g, g, grid, grid);
-            float[] flat = new float[grid * grid * g * g];
-            for (int r = 0; r < weights.length; r++) {
-                for (int c = 0; c < weights[r].length; c++) {
-                    flat[r * g * g + c] = (float) weights[r][c];
-                }
-            }
-            cached = owned(TorchArrays.tensor(device, flat, (long) grid * grid, (long) g * g));
-            evaluationInterpolation.put(grid, cached);
-        }
-        return cached;
     }
 
     // ---- classifier ------------------------------------------------------------------------------------------
@@ -580,13 +544,10 @@ public final class TorchDinoNetwork implements AutoCloseable {
                 new TensorOptional(bias.view(-1)), LAYER_NORM_EPS, true);
     }
 
-    /** Frees the parameters and the interpolation matrix; the network is unusable afterwards. */
+    /** Frees the parameters and the interpolation matrices; the network is unusable afterwards. */
     @Override
     public void close() {
         parameters.forEach(Tensor::releaseReference);
-        if (localInterpolation != null) {
-            localInterpolation.releaseReference();
-        }
-        evaluationInterpolation.values().forEach(Tensor::releaseReference);
+        interpolations.values().forEach(Tensor::releaseReference);
     }
 }
