@@ -84,6 +84,12 @@ public record ParameterLayout(List<Entry> entries, long size) implements Seriali
         return of(DinoNetwork.classifierConfiguration(config, classes));
     }
 
+    /** The backbone's entries alone, at their offsets in {@code config}'s DINO network (the backbone comes first). */
+    public static ParameterLayout backbone(DinoConfig config) {
+        ParameterLayout network = of(config);
+        return new ParameterLayout(network.layer(DinoNetwork.BACKBONE), network.length(DinoNetwork.BACKBONE));
+    }
+
     /** The number of values of layer {@code layer}'s entries. */
     public long length(int layer) {
         return layer(layer).stream().mapToLong(Entry::length).sum();

@@ -1,6 +1,5 @@
 package io.dinospark.engine.torch;
 
-import java.util.Arrays;
 
 import org.bytedeco.pytorch.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,9 +22,7 @@ final class TorchAttention implements Attention {
         }
         this.model = config.model();
         this.imageSize = config.crops().globalSize();
-        this.network = new TorchDinoNetwork(config, TorchDevice.current());
-        // A backbone's parameters alone are padded with the head's, zero: never read.
-        network.load(Arrays.copyOf(TorchArrays.floats(params), Math.toIntExact(network.layout().size())));
+        this.network = TorchDinoNetwork.backbone(config, params, TorchDevice.current());
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import io.dinospark.config.DinoConfig;
 import io.dinospark.config.ModelConfig;
@@ -108,6 +109,17 @@ public final class TorchDinoNetwork implements AutoCloseable {
     private static Tensor owned(Tensor t) {
         t.retainReference();
         return t;
+    }
+
+    /**
+     * {@code config}'s backbone alone on {@code device}, for evaluation (features, attention: the head is never
+     * reached, so it is not allocated), holding the first values of {@code params}: a whole network's parameters or
+     * the backbone's, which come first in the layout.
+     */
+    static TorchDinoNetwork backbone(DinoConfig config, INDArray params, TorchDevice device) {
+        TorchDinoNetwork network = new TorchDinoNetwork(config, ParameterLayout.backbone(config), device);
+        network.load(Arrays.copyOf(TorchArrays.floats(params), Math.toIntExact(network.layout().size())));
+        return network;
     }
 
     public TorchDevice device() {
